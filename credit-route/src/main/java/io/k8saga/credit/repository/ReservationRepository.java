@@ -1,0 +1,43 @@
+package io.k8saga.credit.repository;
+
+import io.k8saga.common.db.Sql;
+import io.k8saga.credit.domain.Reservation;
+import io.k8saga.credit.domain.ReservationStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+@ApplicationScoped
+public class ReservationRepository {
+
+    private final Sql sql;
+
+    ReservationRepository(DataSource dataSource) {
+        this.sql = new Sql(dataSource);
+    }
+
+    public Optional<Reservation> lock(String orderId) {
+        return sql.one("SELECT order_id, customer_id, amount, status FROM credit_reservation"
+                + " WHERE order_id = ? FOR UPDATE", ReservationRepository::map, orderId);
+    }
+
+    /** Fails with a unique violation when a row for the order exists already: callers retry and re-read. */
+    public void insert(Reservation reservation) {
+        sql.update("INSERT INTO credit_reservation (order_id, customer_id, amount, status, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?)", reservation.orderId(), reservation.customerId(), reservation.amount(),
+                reservation.status().name(), OffsetDateTime.now());
+    }
+
+    public void updateStatus(Reservation reservation) {
+        sql.update("UPDATE credit_reservation SET status = ?, updated_at = ? WHERE order_id = ?",
+                reservation.status().name(), OffsetDateTime.now(), reservation.orderId());
+    }
+
+    private static Reservation map(ResultSet row) throws SQLException {
+        return new Reservation(row.getString(1), row.getString(2), row.getBigDecimal(3),
+                ReservationStatus.valueOf(row.getString(4)));
+    }
+}

@@ -1,0 +1,45 @@
+package io.k8saga.credit.route;
+
+import io.k8saga.common.api.ProblemResponses;
+import io.k8saga.credit.api.CustomerApi;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+/** The public customer API: REST entry points hand off to one direct route each. */
+@ApplicationScoped
+public class CustomerApiRoutes extends RouteBuilder {
+
+    private final CustomerApi api;
+
+    CustomerApiRoutes(CustomerApi api) {
+        this.api = api;
+    }
+
+    @Override
+    public void configure() {
+        ProblemResponses.register(this);
+
+        rest("/api/customers")
+                .post().to("direct:registerCustomer")
+                .get("/{customerId}").to("direct:getCustomer");
+
+        // Creates a customer; 201 with its Location.
+        from("direct:registerCustomer").routeId("registerCustomer")
+                .convertBodyTo(String.class)
+                .bean(api, "register(${header.Content-Type}, ${body})")
+                .setHeader("Location", simple("/api/customers/${body.customerId}"))
+                .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(201))
+                .to("direct:replyJson");
+
+        // Reads one customer with their reserved and available credit.
+        from("direct:getCustomer").routeId("getCustomer")
+                .bean(api, "find(${header.customerId})")
+                .to("direct:replyJson");
+
+        // Writes the body as the JSON response.
+        from("direct:replyJson").routeId("replyJson")
+                .marshal().json()
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
+    }
+}

@@ -1,0 +1,112 @@
+package io.k8saga.common.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.math.BigDecimal;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a JSON request body field by field, so every type or range mistake is reported with the field's name.
+ * Unknown fields are ignored. Strings are never coerced into numbers or the other way round.
+ */
+public final class JsonRequest {
+
+    /** Largest amount of money the API accepts (a credit limit or an order amount). */
+    public static final BigDecimal MAX_MONEY = new BigDecimal("1000000000");
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    // application/json or application/<something>+json, with optional parameters such as charset.
+    private static final Pattern JSON_MEDIA_TYPE =
+            Pattern.compile("application/([a-z0-9.+-]*\\+)?json\\s*(;.*)?", Pattern.CASE_INSENSITIVE);
+
+    private final JsonNode root;
+
+    private JsonRequest(JsonNode root) {
+        this.root = root;
+    }
+
+    /** Parses a request body sent with the given Content-Type header; anything but JSON is a 415. */
+    public static JsonRequest parse(String contentType, String body) {
+        if (contentType == null || !JSON_MEDIA_TYPE.matcher(contentType).matches()) {
+            throw new ApiException(415, "Content-Type", "Content-Type must be application/json, was " + contentType);
+        }
+        return parse(body);
+    }
+
+    public static JsonRequest parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.invalidField("body", "a JSON object is required");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalidField("body", "malformed JSON at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr());
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.invalidField("body", "must be a JSON object");
+        }
+        return new JsonRequest(root);
+    }
+
+    public String requiredText(String field, int maxLength) {
+        return optionalText(field, maxLength)
+                .orElseThrow(() -> ApiException.invalidField(field, "is required"));
+    }
+
+    /** A string field; absent or JSON null gives empty, an empty or over-long string is an error. */
+    public Optional<String> optionalText(String field, int maxLength) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            throw ApiException.invalidField(field, "must be a string");
+        }
+        String value = node.textValue();
+        if (value.isEmpty() || value.length() > maxLength) {
+            throw ApiException.invalidField(field, "must be 1 to " + maxLength + " characters long");
+        }
+        return Optional.of(value);
+    }
+
+    public Optional<String> optionalMatching(String field, Pattern pattern, String expected) {
+        Optional<String> value = optionalText(field, Integer.MAX_VALUE);
+        if (value.isPresent() && !pattern.matcher(value.get()).matches()) {
+            throw ApiException.invalidField(field, "must be " + expected);
+        }
+        return value;
+    }
+
+    /**
+     * A money amount: a JSON number with at most 2 decimals, at most {@link #MAX_MONEY},
+     * and greater than zero unless {@code zeroAllowed}.
+     */
+    public BigDecimal requiredMoney(String field, boolean zeroAllowed) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw ApiException.invalidField(field, "is required");
+        }
+        if (!node.isNumber()) {
+            throw ApiException.invalidField(field, "must be a JSON number");
+        }
+        BigDecimal value = node.decimalValue();
+        String range = (zeroAllowed ? "at least 0" : "greater than 0") + " and at most 1000000000";
+        if (value.signum() < 0 || (!zeroAllowed && value.signum() == 0) || value.compareTo(MAX_MONEY) > 0) {
+            throw ApiException.invalidField(field, "must be " + range);
+        }
+        if (value.stripTrailingZeros().scale() > 2) {
+            throw ApiException.invalidField(field, "must have at most 2 decimals");
+        }
+        return value.setScale(2);
+    }
+}

@@ -1,0 +1,12 @@
+package io.k8saga.common.events;
+
+import java.math.BigDecimal;
+
+/** Published by order-route on {@code order-events} when an order's saga starts. */
+public record OrderCreated(
+        String orderId,
+        String customerId,
+        BigDecimal amount,
+        String currency,
+        String paymentToken) {
+}
