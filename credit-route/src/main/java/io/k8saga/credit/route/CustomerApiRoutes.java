@@ -37,8 +37,9 @@ public class CustomerApiRoutes extends RouteBuilder {
                 .bean(api, "find(${header.customerId})")
                 .to("direct:replyJson");
 
-        // Writes the body as the JSON response.
+        // Writes the body as the JSON response; internal headers (Kafka, LRA) never reach the client.
         from("direct:replyJson").routeId("replyJson")
+                .removeHeaders("*", Exchange.HTTP_RESPONSE_CODE, "Location")
                 .marshal().json()
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
     }

@@ -1,0 +1,97 @@
+package io.k8saga.order.api;
+
+import io.k8saga.common.api.ApiException;
+import io.k8saga.common.api.JsonRequest;
+import io.k8saga.common.db.Retry;
+import io.k8saga.order.domain.OrderQuery;
+import io.k8saga.order.domain.OrderRequest;
+import io.k8saga.order.domain.OrderService;
+import io.k8saga.order.domain.OrderStatus;
+import io.k8saga.order.domain.Placement;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Arrays;
+import java.util.regex.Pattern;
+
+/** Validates public API requests and turns them into calls on {@link OrderService}. */
+@ApplicationScoped
+public class OrderApi {
+
+    private static final Pattern CUSTOMER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    // Visible ASCII, no spaces: what the Idempotency-Key header may hold.
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,128}");
+    private static final int DEFAULT_PAGE_SIZE = 50;
+    private static final int MAX_PAGE_SIZE = 200;
+
+    private final OrderService orders;
+
+    OrderApi(OrderService orders) {
+        this.orders = orders;
+    }
+
+    /** Validates everything first, so a refused request stores nothing and starts no saga. */
+    public Placement place(String contentType, String idempotencyKey, String body) {
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw ApiException.invalidField("Idempotency-Key", "must be 1 to 128 visible ASCII characters");
+        }
+        JsonRequest json = JsonRequest.parse(contentType, body);
+        OrderRequest request = new OrderRequest(
+                json.optionalMatching("customerId", CUSTOMER_ID, "1 to 64 of A-Z a-z 0-9 . _ -")
+                        .orElseThrow(() -> ApiException.invalidField("customerId", "is required")),
+                json.requiredMoney("amount", false),
+                json.optionalMatching("currency", CURRENCY, "3 upper-case letters (ISO 4217)").orElse("EUR"),
+                json.optionalText("paymentToken", 64).orElse("tok_ok"));
+        // Two requests racing with one idempotency key: the loser re-reads the winner's order.
+        return Retry.onConflict(() -> orders.place(request, idempotencyKey));
+    }
+
+    public OrderView find(String orderId) {
+        return orders.find(orderId)
+                .map(OrderView::of)
+                .orElseThrow(() -> ApiException.notFound("no order " + orderId));
+    }
+
+    public OrderPage list(String customerId, String status, String page, String size) {
+        OrderQuery query = new OrderQuery(
+                blankToNull(customerId),
+                parseStatus(blankToNull(status)),
+                parseInt("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE),
+                parseInt("size", size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE));
+        return new OrderPage(orders.list(query).stream().map(OrderView::of).toList(), query.page(), query.size(),
+                orders.count(query));
+    }
+
+    public void abandon(String orderId) {
+        orders.abandon(orderId);
+    }
+
+    private static OrderStatus parseStatus(String status) {
+        if (status == null) {
+            return null;
+        }
+        return Arrays.stream(OrderStatus.values())
+                .filter(candidate -> candidate.name().equals(status))
+                .findFirst()
+                .orElseThrow(() -> ApiException.invalidField("status", "must be one of "
+                        + Arrays.toString(OrderStatus.values())));
+    }
+
+    private static int parseInt(String name, String value, int absent, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return absent;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, like an out-of-range number
+        }
+        throw ApiException.invalidField(name, "must be an integer from " + min + " to " + max);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

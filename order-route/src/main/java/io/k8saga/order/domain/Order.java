@@ -1,0 +1,31 @@
+package io.k8saga.order.domain;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+
+/**
+ * An order and where its saga stands. {@code rejectionReason} may be set while still PENDING: a participant
+ * refused and the compensation is on its way.
+ */
+public record Order(
+        String orderId,
+        String customerId,
+        BigDecimal amount,
+        String currency,
+        String paymentToken,
+        OrderStatus status,
+        RejectionReason rejectionReason,
+        String sagaId,
+        OffsetDateTime createdAt,
+        OffsetDateTime updatedAt) {
+
+    public static Order pending(String orderId, OrderRequest request, OffsetDateTime now) {
+        return new Order(orderId, request.customerId(), request.amount(), request.currency(), request.paymentToken(),
+                OrderStatus.PENDING, null, null, now, now);
+    }
+
+    /** The reason to show: only a rejected order has one. */
+    public RejectionReason visibleRejectionReason() {
+        return status == OrderStatus.REJECTED ? rejectionReason : null;
+    }
+}

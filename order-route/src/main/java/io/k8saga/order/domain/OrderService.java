@@ -1,0 +1,85 @@
+package io.k8saga.order.domain;
+
+import io.k8saga.common.api.ApiException;
+import io.k8saga.order.repository.OrderRepository;
+import io.k8saga.order.repository.OrderRepository.KeyedOrder;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Orders and the decisions the saga takes about them; every state change is idempotent. */
+@ApplicationScoped
+public class OrderService {
+
+    private final OrderRepository orders;
+
+    OrderService(OrderRepository orders) {
+        this.orders = orders;
+    }
+
+    /**
+     * Stores a new PENDING order, or returns the one placed earlier under the same idempotency key.
+     * The same key with a different request is refused with 422.
+     */
+    @Transactional
+    public Placement place(OrderRequest request, String idempotencyKey) {
+        if (idempotencyKey != null) {
+            Optional<KeyedOrder> earlier = orders.findByIdempotencyKey(idempotencyKey);
+            if (earlier.isPresent()) {
+                if (!earlier.get().fingerprint().equals(request.fingerprint())) {
+                    throw new ApiException(422, "Idempotency-Key",
+                            "Idempotency-Key was already used for a different order request");
+                }
+                return new Placement(earlier.get().order(), false);
+            }
+        }
+        OffsetDateTime now = OffsetDateTime.now().truncatedTo(ChronoUnit.MILLIS);
+        Order order = Order.pending(UUID.randomUUID().toString(), request, now);
+        orders.insert(order, idempotencyKey, request.fingerprint());
+        return new Placement(order, true);
+    }
+
+    public Optional<Order> find(String orderId) {
+        return orders.find(orderId);
+    }
+
+    public List<Order> list(OrderQuery query) {
+        return orders.list(query);
+    }
+
+    public long count(OrderQuery query) {
+        return orders.count(query);
+    }
+
+    @Transactional
+    public void attachSaga(String orderId, String sagaId) {
+        orders.attachSaga(orderId, sagaId);
+    }
+
+    @Transactional
+    public void abandon(String orderId) {
+        orders.deleteWithoutSaga(orderId);
+    }
+
+    /** A participant refused: remember why, so the compensation can tell the client. */
+    @Transactional
+    public void recordRejectionReason(String orderId, RejectionReason reason) {
+        orders.recordRejectionReason(orderId, reason);
+    }
+
+    /** Completion callback. */
+    @Transactional
+    public void approve(String orderId) {
+        orders.approve(orderId);
+    }
+
+    /** Compensation callback: the recorded reason, or TIMEOUT when nobody refused. */
+    @Transactional
+    public void reject(String orderId) {
+        orders.reject(orderId);
+    }
+}

@@ -1,0 +1,120 @@
+package io.k8saga.order.repository;
+
+import io.k8saga.common.db.Sql;
+import io.k8saga.order.domain.Order;
+import io.k8saga.order.domain.OrderQuery;
+import io.k8saga.order.domain.OrderStatus;
+import io.k8saga.order.domain.RejectionReason;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Orders table. The state changes are conditional updates on PENDING, so a callback that comes twice or late
+ * changes nothing, and the return value says whether it did.
+ */
+@ApplicationScoped
+public class OrderRepository {
+
+    private static final String COLUMNS = "order_id, customer_id, amount, currency, payment_token, status,"
+            + " rejection_reason, saga_id, created_at, updated_at";
+
+    private final Sql sql;
+
+    OrderRepository(DataSource dataSource) {
+        this.sql = new Sql(dataSource);
+    }
+
+    /** Fails with a unique violation when another order holds the idempotency key. */
+    public void insert(Order order, String idempotencyKey, String fingerprint) {
+        sql.update("INSERT INTO orders (" + COLUMNS + ", idempotency_key, request_fingerprint)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                order.orderId(), order.customerId(), order.amount(), order.currency(), order.paymentToken(),
+                order.status().name(), null, null, order.createdAt(), order.updatedAt(), idempotencyKey, fingerprint);
+    }
+
+    public Optional<Order> find(String orderId) {
+        return sql.one("SELECT " + COLUMNS + " FROM orders WHERE order_id = ?", OrderRepository::map, orderId);
+    }
+
+    /** The order placed under an idempotency key, with the fingerprint of the request that placed it. */
+    public Optional<KeyedOrder> findByIdempotencyKey(String key) {
+        return sql.one("SELECT " + COLUMNS + ", request_fingerprint FROM orders WHERE idempotency_key = ?",
+                row -> new KeyedOrder(map(row), row.getString(11)), key);
+    }
+
+    public record KeyedOrder(Order order, String fingerprint) {
+    }
+
+    public List<Order> list(OrderQuery query) {
+        Filter filter = Filter.of(query);
+        List<Object> params = new ArrayList<>(filter.params());
+        params.add(query.size());
+        params.add((long) query.page() * query.size());
+        return sql.list("SELECT " + COLUMNS + " FROM orders" + filter.where()
+                + " ORDER BY created_at, order_id LIMIT ? OFFSET ?", OrderRepository::map, params.toArray());
+    }
+
+    public long count(OrderQuery query) {
+        Filter filter = Filter.of(query);
+        return sql.count("SELECT COUNT(*) FROM orders" + filter.where(), filter.params().toArray());
+    }
+
+    public boolean attachSaga(String orderId, String sagaId) {
+        return sql.update("UPDATE orders SET saga_id = ?, updated_at = ? WHERE order_id = ? AND saga_id IS NULL",
+                sagaId, OffsetDateTime.now(), orderId) == 1;
+    }
+
+    /** Remembers why a participant refused; the first reason wins. */
+    public boolean recordRejectionReason(String orderId, RejectionReason reason) {
+        return sql.update("UPDATE orders SET rejection_reason = ?, updated_at = ?"
+                + " WHERE order_id = ? AND status = 'PENDING' AND rejection_reason IS NULL",
+                reason.name(), OffsetDateTime.now(), orderId) == 1;
+    }
+
+    public boolean approve(String orderId) {
+        return sql.update("UPDATE orders SET status = 'APPROVED', updated_at = ?"
+                + " WHERE order_id = ? AND status = 'PENDING'", OffsetDateTime.now(), orderId) == 1;
+    }
+
+    /** Rejects a pending order with its recorded reason, or TIMEOUT when no participant gave one. */
+    public boolean reject(String orderId) {
+        return sql.update("UPDATE orders SET status = 'REJECTED', rejection_reason = COALESCE(rejection_reason, ?),"
+                + " updated_at = ? WHERE order_id = ? AND status = 'PENDING'",
+                RejectionReason.TIMEOUT.name(), OffsetDateTime.now(), orderId) == 1;
+    }
+
+    /** Removes an order whose saga never started, so the client can retry with the same idempotency key. */
+    public boolean deleteWithoutSaga(String orderId) {
+        return sql.update("DELETE FROM orders WHERE order_id = ? AND saga_id IS NULL", orderId) == 1;
+    }
+
+    private record Filter(String where, List<Object> params) {
+        static Filter of(OrderQuery query) {
+            List<String> conditions = new ArrayList<>();
+            List<Object> params = new ArrayList<>();
+            if (query.customerId() != null) {
+                conditions.add("customer_id = ?");
+                params.add(query.customerId());
+            }
+            if (query.status() != null) {
+                conditions.add("status = ?");
+                params.add(query.status().name());
+            }
+            return new Filter(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params);
+        }
+    }
+
+    private static Order map(ResultSet row) throws SQLException {
+        String reason = row.getString(7);
+        return new Order(row.getString(1), row.getString(2), row.getBigDecimal(3), row.getString(4),
+                row.getString(5), OrderStatus.valueOf(row.getString(6)),
+                reason == null ? null : RejectionReason.valueOf(reason), row.getString(8),
+                row.getObject(9, OffsetDateTime.class), row.getObject(10, OffsetDateTime.class));
+    }
+}
