@@ -1,0 +1,138 @@
+package io.k8saga.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A real single-node Kafka broker (KRaft: broker and controller in one JVM) in its own process, run from the jars
+ * that the testkit build copies to {@code testkit/target/kafka-libs}. Separate from the test JVM, so the broker's
+ * Kafka and Scala jars never meet the kafka-clients that Quarkus puts on the test classpath.
+ */
+public final class LocalKafka implements AutoCloseable {
+
+    /** Set by the parent pom's surefire configuration. */
+    public static final String LIBS_PROPERTY = "saga.kafka.libs";
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final ManagedProcess broker;
+    private final int port;
+
+    private LocalKafka(ManagedProcess broker, int port) {
+        this.broker = broker;
+        this.port = port;
+    }
+
+    /** Formats a new log directory under {@code dir} and starts a broker on it; returns once it listens. */
+    public static LocalKafka start(Path dir) {
+        // Absolute: the broker runs in workDir, where relative paths would resolve differently.
+        Path workDir = dir.toAbsolutePath();
+        Path libs = kafkaLibs();
+        int[] ports = FreePorts.pick(2);
+        int port = ports[0];
+        int controllerPort = ports[1];
+        Path config = workDir.resolve("server.properties");
+        Path logging = workDir.resolve("log4j.properties");
+        write(config, resource("kafka/server.properties")
+                .replace("@NODE_ID@", "1")
+                .replace("@KAFKA_PORT@", String.valueOf(port))
+                .replace("@CONTROLLER_PORT@", String.valueOf(controllerPort))
+                .replace("@LOG_DIR@", workDir.resolve("data").toString()));
+        write(logging, resource("kafka/log4j.properties"));
+
+        // The classpath wildcard is expanded by the java launcher to every jar in the folder.
+        List<String> java = List.of(ManagedProcess.javaLauncher(), "-Xmx256m",
+                "-Dlog4j.configuration=" + logging.toUri(), "-cp", libs.resolve("*").toString());
+        ManagedProcess.run("kafka-storage-format",
+                command(java, "kafka.tools.StorageTool", "format", "--cluster-id", clusterId(), "--config",
+                        config.toString()),
+                Map.of(), workDir, START_TIMEOUT);
+        ManagedProcess broker = ManagedProcess.start("kafka", command(java, "kafka.Kafka", config.toString()),
+                Map.of(), workDir);
+        broker.awaitPort(port, START_TIMEOUT);
+        return new LocalKafka(broker, port);
+    }
+
+    /** The {@code bootstrap.servers} value for clients. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public void stop() {
+        broker.stop();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static Path kafkaLibs() {
+        String configured = System.getProperty(LIBS_PROPERTY);
+        if (configured != null) {
+            Path libs = Path.of(configured).toAbsolutePath();
+            try (DirectoryStream<Path> brokerJar = Files.newDirectoryStream(libs, "kafka_2.13-*.jar")) {
+                if (brokerJar.iterator().hasNext()) {
+                    return libs;
+                }
+            } catch (IOException e) {
+                // Reported below like an empty folder.
+            }
+        }
+        throw new IllegalStateException("Kafka broker jars not found in " + configured + " (system property "
+                + LIBS_PROPERTY + ", set by the parent pom's surefire configuration): run ./mvnw -pl testkit "
+                + "package first");
+    }
+
+    /** A random KRaft cluster id: 16 bytes in URL-safe base64, as {@code kafka-storage random-uuid} prints. */
+    private static String clusterId() {
+        byte[] bytes = new byte[16];
+        String id;
+        do {
+            ThreadLocalRandom.current().nextBytes(bytes);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (id.startsWith("-")); // it would be read as a command-line option
+        return id;
+    }
+
+    private static List<String> command(List<String> java, String... arguments) {
+        List<String> command = new ArrayList<>(java);
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = LocalKafka.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + name + " missing from the testkit jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
