@@ -219,7 +219,7 @@ class CreditSagaRouteTest {
                 .queryParam("orderId", order)
                 .header(LRA_HEADER, coordinatorUrl + "/lra-coordinator/early-" + order)
                 .put("/lra-participant/compensate")
-                .then().statusCode(200);
+                .then().statusCode(204);
     }
 
     private static HttpResponse<String> send(HttpRequest request) {
