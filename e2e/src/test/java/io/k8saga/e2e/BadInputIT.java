@@ -1,0 +1,163 @@
+package io.k8saga.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.k8saga.e2e.support.Customer;
+import io.k8saga.e2e.support.PublicApi;
+import io.k8saga.e2e.support.SystemTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Client mistakes get a 4xx RFC 9457 problem that names the offending field, never a 5xx, and store nothing.
+ * In the bodies below {@code $ID} stands for the test's fresh customer id.
+ */
+@SystemTest
+class BadInputIT {
+
+    private static final String JSON = "application/json";
+    private static final String LONG_65 = "x".repeat(65);
+
+    private final PublicApi api;
+
+    BadInputIT(PublicApi api) {
+        this.api = api;
+    }
+
+    static Stream<Arguments> badOrders() {
+        return Stream.of(
+                bad("malformed JSON", JSON, "{\"customerId\":\"$ID\",\"amount\":", 400, "body"),
+                bad("empty body", JSON, "", 400, "body"),
+                bad("JSON array instead of an object", JSON, "[]", 400, "body"),
+                bad("missing customerId", JSON, "{\"amount\":10}", 400, "customerId"),
+                bad("customerId with a space", JSON, "{\"customerId\":\"bad id\",\"amount\":10}", 400, "customerId"),
+                bad("empty customerId", JSON, "{\"customerId\":\"\",\"amount\":10}", 400, "customerId"),
+                bad("customerId of 65 characters", JSON, "{\"customerId\":\"" + LONG_65 + "\",\"amount\":10}", 400,
+                        "customerId"),
+                bad("customerId as a number", JSON, "{\"customerId\":42,\"amount\":10}", 400, "customerId"),
+                bad("missing amount", JSON, "{\"customerId\":\"$ID\"}", 400, "amount"),
+                bad("amount null", JSON, "{\"customerId\":\"$ID\",\"amount\":null}", 400, "amount"),
+                bad("amount as a string", JSON, "{\"customerId\":\"$ID\",\"amount\":\"12\"}", 400, "amount"),
+                bad("amount with 3 decimals", JSON, "{\"customerId\":\"$ID\",\"amount\":12.345}", 400, "amount"),
+                bad("negative amount", JSON, "{\"customerId\":\"$ID\",\"amount\":-5}", 400, "amount"),
+                bad("zero amount", JSON, "{\"customerId\":\"$ID\",\"amount\":0}", 400, "amount"),
+                bad("amount over 1e9", JSON, "{\"customerId\":\"$ID\",\"amount\":1000000000.01}", 400, "amount"),
+                bad("lower-case currency", JSON, "{\"customerId\":\"$ID\",\"amount\":10,\"currency\":\"eur\"}", 400,
+                        "currency"),
+                bad("4-letter currency", JSON, "{\"customerId\":\"$ID\",\"amount\":10,\"currency\":\"EURO\"}", 400,
+                        "currency"),
+                bad("paymentToken of 65 characters", JSON,
+                        "{\"customerId\":\"$ID\",\"amount\":10,\"paymentToken\":\"" + LONG_65 + "\"}", 400, "paymentToken"),
+                bad("text/plain content type", "text/plain", "{\"customerId\":\"$ID\",\"amount\":10}", 415,
+                        "Content-Type"),
+                Arguments.of("Idempotency-Key of 129 characters", new BadRequest(JSON,
+                        "{\"customerId\":\"$ID\",\"amount\":10}", Map.of("Idempotency-Key", "k".repeat(129)), 400,
+                        "Idempotency-Key")));
+    }
+
+    static Stream<Arguments> badCustomers() {
+        return Stream.of(
+                bad("malformed JSON", JSON, "{\"customerId\":\"$ID\",\"name\":", 400, "body"),
+                bad("missing name", JSON, "{\"customerId\":\"$ID\",\"creditLimit\":100}", 400, "name"),
+                bad("empty name", JSON, "{\"customerId\":\"$ID\",\"name\":\"\",\"creditLimit\":100}", 400, "name"),
+                bad("name of 201 characters", JSON,
+                        "{\"customerId\":\"$ID\",\"name\":\"" + "n".repeat(201) + "\",\"creditLimit\":100}", 400, "name"),
+                bad("name as a number", JSON, "{\"customerId\":\"$ID\",\"name\":7,\"creditLimit\":100}", 400, "name"),
+                bad("missing creditLimit", JSON, "{\"customerId\":\"$ID\",\"name\":\"N\"}", 400, "creditLimit"),
+                bad("creditLimit as a string", JSON, "{\"customerId\":\"$ID\",\"name\":\"N\",\"creditLimit\":\"100\"}",
+                        400, "creditLimit"),
+                bad("negative creditLimit", JSON, "{\"customerId\":\"$ID\",\"name\":\"N\",\"creditLimit\":-1}", 400,
+                        "creditLimit"),
+                bad("creditLimit with 3 decimals", JSON,
+                        "{\"customerId\":\"$ID\",\"name\":\"N\",\"creditLimit\":10.001}", 400, "creditLimit"),
+                bad("creditLimit over 1e9", JSON, "{\"customerId\":\"$ID\",\"name\":\"N\",\"creditLimit\":1000000001}",
+                        400, "creditLimit"),
+                bad("customerId with a slash", JSON, "{\"customerId\":\"$ID/x\",\"name\":\"N\",\"creditLimit\":1}", 400,
+                        "customerId"),
+                bad("customerId of 65 characters", JSON,
+                        "{\"customerId\":\"" + LONG_65 + "\",\"name\":\"N\",\"creditLimit\":1}", 400, "customerId"),
+                bad("customerId as a number", JSON, "{\"customerId\":7,\"name\":\"N\",\"creditLimit\":1}", 400,
+                        "customerId"),
+                bad("text/plain content type", "text/plain", "{\"customerId\":\"$ID\",\"name\":\"N\",\"creditLimit\":1}",
+                        415, "Content-Type"));
+    }
+
+    @ParameterizedTest(name = "POST /api/orders, {0}")
+    @MethodSource("badOrders")
+    void refusesABadOrderAndStartsNoSaga(String name, BadRequest bad) {
+        Customer customer = api.createCustomer("1000.00");
+
+        Response response = bad.send(api, customer.customerId(), "/api/orders");
+
+        assertProblem(response, bad);
+        assertThat(api.orders(customer.customerId()).total()).as("orders stored").isZero();
+        assertThat(api.customer(customer.customerId()).creditReserved()).as("credit reserved").isZero();
+    }
+
+    @ParameterizedTest(name = "POST /api/customers, {0}")
+    @MethodSource("badCustomers")
+    void refusesABadCustomerAndStoresNothing(String name, BadRequest bad) {
+        String customerId = PublicApi.newCustomerId();
+
+        Response response = bad.send(api, customerId, "/api/customers");
+
+        assertProblem(response, bad);
+        assertThat(api.request().get("/api/customers/{id}", customerId).statusCode()).as("customer stored")
+                .isEqualTo(404);
+    }
+
+    @ParameterizedTest(name = "GET {0}")
+    @MethodSource("unknownResources")
+    void answersNotFoundForAnUnknownId(String path) {
+        Response response = api.request().get(path, PublicApi.newCustomerId());
+
+        assertThat(response.statusCode()).as("%s: %s", path, response.asString()).isEqualTo(404);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.jsonPath().getInt("status")).isEqualTo(404);
+        assertThat(response.jsonPath().getString("detail")).isNotBlank();
+    }
+
+    static Stream<String> unknownResources() {
+        return Stream.of("/api/orders/{id}", "/api/customers/{id}");
+    }
+
+    private static void assertProblem(Response response, BadRequest bad) {
+        assertThat(response.statusCode()).as("status; body %s", response.asString()).isEqualTo(bad.status());
+        assertThat(response.contentType()).as("content type").startsWith("application/problem+json");
+        JsonPath problem = response.jsonPath();
+        assertThat(problem.getInt("status")).as("problem status").isEqualTo(bad.status());
+        assertThat(problem.getString("title")).as("problem title").isNotBlank();
+        String field = problem.getString("field");
+        String detail = String.valueOf(problem.getString("detail"));
+        assertThat(bad.field().equals(field)
+                || detail.toLowerCase(Locale.ROOT).contains(bad.field().toLowerCase(Locale.ROOT)))
+                .as("problem names %s: field=%s detail=%s", bad.field(), field, detail)
+                .isTrue();
+    }
+
+    private static Arguments bad(String name, String contentType, String body, int status, String field) {
+        return Arguments.of(name, new BadRequest(contentType, body, Map.of(), status, field));
+    }
+
+    /** A request body ($ID = the test's customer id), extra headers, and the status and field the problem must show. */
+    record BadRequest(String contentType, String body, Map<String, String> headers, int status, String field) {
+
+        Response send(PublicApi api, String customerId, String path) {
+            RequestSpecification request = api.request().contentType(contentType).headers(headers)
+                    .body(body.replace("$ID", customerId));
+            return request.post(path);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + field;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.k8saga.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.k8saga.e2e.support.Customer;
+import io.k8saga.e2e.support.LocalStack;
+import io.k8saga.e2e.support.Order;
+import io.k8saga.e2e.support.PublicApi;
+import io.k8saga.e2e.support.SagaStack;
+import io.k8saga.e2e.support.SystemTest;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A saga whose last participant is gone ends by the coordinator's timeout, and the credit comes back. */
+@SystemTest
+class SagaTimeoutIT {
+
+    /** Time the coordinator and the compensations may take after the saga timeout expires. */
+    private static final Duration MARGIN = Duration.ofSeconds(20);
+
+    private final PublicApi api;
+    private final SagaStack stack;
+
+    SagaTimeoutIT(PublicApi api, SagaStack stack) {
+        this.api = api;
+        this.stack = stack;
+    }
+
+    @Test
+    void rejectsWithTimeoutAndReleasesTheCreditWhenPaymentRouteIsDown() {
+        assumeTrue(stack.local().isPresent(), "stops payment-route, so it needs the local stack (no -De2e.baseUrl)");
+        LocalStack local = stack.local().get();
+        Customer customer = api.createCustomer("1000.00");
+        local.saga("down", "payment-route");
+        try {
+            Order placed = api.placeOrder(customer.customerId(), "100.00", "tok_ok");
+            await("credit reserved while the payment step cannot run").atMost(stack.settle()).untilAsserted(() ->
+                    assertThat(api.customer(customer.customerId()).creditReserved()).isEqualByComparingTo("100.00"));
+
+            Order order = api.awaitFinal(placed.orderId(), stack.sagaTimeout().plus(MARGIN));
+
+            OrderOutcomesIT.assertRejected(order, "TIMEOUT");
+            await("credit of " + customer.customerId() + " released").atMost(stack.settle()).untilAsserted(() ->
+                    assertThat(api.customer(customer.customerId()).availableCredit()).isEqualByComparingTo("1000.00"));
+        } finally {
+            local.saga("up");
+        }
+    }
+}

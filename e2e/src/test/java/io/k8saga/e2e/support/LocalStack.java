@@ -1,0 +1,145 @@
+package io.k8saga.e2e.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The whole system on this machine, run by the same launcher a developer uses: {@code ./saga up} with its own
+ * SAGA_HOME (e2e/target/saga-stack) and its own ports (gateway on {@code -De2e.portBase}, default 18080, the others
+ * above it), so a developer's stack on the default ports can keep running.
+ * SAGA_DB and SAGA_PG_* pass through from the environment, so the same suite runs on H2 or PostgreSQL.
+ */
+public final class LocalStack {
+
+    private static final Duration SAGA_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration COMMAND_LIMIT = Duration.ofMinutes(15);
+
+    private final Path repoRoot;
+    private final Path sagaHome;
+    private final Path transcript;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private LocalStack(Path repoRoot, Path sagaHome) {
+        this.repoRoot = repoRoot;
+        this.sagaHome = sagaHome;
+        this.transcript = sagaHome.resolveSibling(sagaHome.getFileName() + "-commands.log");
+    }
+
+    /** Starts a fresh stack (whatever a previous run left is stopped and purged first) and waits until it is up. */
+    static LocalStack start() {
+        LocalStack stack = new LocalStack(Settings.repoRoot(), Settings.sagaHome());
+        stack.saga("down", "--purge");
+        try {
+            stack.saga("up");
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "saga-stack-shutdown"));
+        return stack;
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://localhost:" + Settings.portBase());
+    }
+
+    public Duration sagaTimeout() {
+        return SAGA_TIMEOUT;
+    }
+
+    /**
+     * Runs {@code ./saga <args>} against this stack and waits for it; its output goes to this JVM's stdout and to
+     * e2e/target/saga-stack-commands.log. Fails when the command fails.
+     */
+    public void saga(String... args) {
+        List<String> command = new ArrayList<>(List.of("bash", repoRoot.resolve("saga").toString()));
+        command.addAll(List.of(args));
+        try {
+            Files.createDirectories(sagaHome.getParent());
+            Path output = Files.createTempFile(sagaHome.getParent(), "saga-", ".out");
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(repoRoot.toFile())
+                    .redirectErrorStream(true)
+                    // A file, not a pipe: nothing the stack leaves running can hold this JVM's stdout open.
+                    .redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().putAll(environment());
+            builder.environment().remove("SAGA_BASE_URL");
+            int exit = run(builder, output, String.join(" ", args));
+            if (exit != 0) {
+                throw new IllegalStateException("./saga " + String.join(" ", args) + " exited with " + exit
+                        + "; see the output above and the logs in " + sagaHome.resolve("logs"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run ./saga " + String.join(" ", args), e);
+        }
+    }
+
+    /** Stops the stack and keeps its data and logs for a look after the run (unless -De2e.keepStack=true). */
+    public void close() {
+        if (Settings.keepStack()) {
+            System.out.println("[saga] -De2e.keepStack=true: the stack keeps running; stop it with SAGA_HOME="
+                    + sagaHome + " ./saga down");
+            return;
+        }
+        if (stopped.compareAndSet(false, true)) {
+            saga("down");
+        }
+    }
+
+    /** The environment of every ./saga command run for this stack (on top of this JVM's own). */
+    Map<String, String> environment() {
+        int base = Settings.portBase();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SAGA_HOME", sagaHome.toString());
+        env.put("SAGA_BUILD", "never");
+        env.put("SAGA_GATEWAY_PORT", String.valueOf(base));
+        env.put("SAGA_ORDER_PORT", String.valueOf(base + 1));
+        env.put("SAGA_CREDIT_PORT", String.valueOf(base + 2));
+        env.put("SAGA_PAYMENT_PORT", String.valueOf(base + 3));
+        env.put("SAGA_COORDINATOR_PORT", String.valueOf(base + 10));
+        env.put("SAGA_KAFKA_PORT", String.valueOf(base + 1012));
+        env.put("SAGA_KAFKA_CONTROLLER_PORT", String.valueOf(base + 1013));
+        env.put("SAGA_TIMEOUT", SAGA_TIMEOUT.toSeconds() + "s");
+        return env;
+    }
+
+    private int run(ProcessBuilder builder, Path output, String label) throws IOException {
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(COMMAND_LIMIT.toMinutes(), TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("./saga " + label + " did not finish within " + COMMAND_LIMIT);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running ./saga " + label, e);
+        } finally {
+            report(output, label);
+        }
+    }
+
+    private void report(Path output, String label) throws IOException {
+        String text = Files.readString(output, StandardCharsets.UTF_8);
+        Files.delete(output);
+        String block = "$ ./saga " + label + "\n" + text;
+        System.out.print(block.lines().map(line -> "[saga] " + line + "\n").reduce("", String::concat));
+        Files.writeString(transcript, block, StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+}

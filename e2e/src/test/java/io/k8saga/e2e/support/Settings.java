@@ -1,0 +1,65 @@
+package io.k8saga.e2e.support;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The suite's system properties (set by failsafe from the pom; fallbacks for runs from an IDE). */
+final class Settings {
+
+    private Settings() {
+    }
+
+    /** {@code e2e.baseUrl}: the public API under test; absent or blank means "start the local stack". */
+    static Optional<URI> baseUrl() {
+        String value = System.getProperty("e2e.baseUrl", "").trim();
+        return value.isEmpty() ? Optional.empty() : Optional.of(URI.create(value.replaceFirst("/+$", "")));
+    }
+
+    /** {@code e2e.settleSeconds}: how long one saga may take under light load (default 5 s). */
+    static Duration settle() {
+        return Duration.ofSeconds(Long.getLong("e2e.settleSeconds", 5));
+    }
+
+    /** {@code e2e.sagaTimeoutSeconds}: the saga timeout of a stack the suite did not start (default 30 s). */
+    static Duration externalSagaTimeout() {
+        return Duration.ofSeconds(Long.getLong("e2e.sagaTimeoutSeconds", 30));
+    }
+
+    /**
+     * {@code e2e.portBase}: the gateway port of the stack the suite starts (default 18080); order, credit and payment
+     * use the next three, the coordinator base + 10, Kafka base + 1012 and + 1013 (19092, 19093).
+     */
+    static int portBase() {
+        return Integer.getInteger("e2e.portBase", 18080);
+    }
+
+    /** {@code e2e.keepStack=true} leaves the local stack running after the tests, for a look around. */
+    static boolean keepStack() {
+        return Boolean.getBoolean("e2e.keepStack");
+    }
+
+    /** {@code e2e.repoRoot}: the directory holding {@code ./saga}; else the nearest one above the working dir. */
+    static Path repoRoot() {
+        String configured = System.getProperty("e2e.repoRoot", "").trim();
+        if (!configured.isEmpty()) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("saga")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("cannot find the repository root (a directory with ./saga); set -De2e.repoRoot");
+    }
+
+    /** {@code e2e.sagaHome}: SAGA_HOME of the stack the suite starts (default e2e/target/saga-stack). */
+    static Path sagaHome() {
+        String configured = System.getProperty("e2e.sagaHome", "").trim();
+        return configured.isEmpty()
+                ? repoRoot().resolve("e2e/target/saga-stack")
+                : Path.of(configured).toAbsolutePath();
+    }
+}
