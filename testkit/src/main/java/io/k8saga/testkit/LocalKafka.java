@@ -1,9 +1,7 @@
 package io.k8saga.testkit;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +13,15 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A real single-node Kafka broker (KRaft: broker and controller in one JVM) in its own process, run from the jars
- * that the testkit build copies to {@code testkit/target/kafka-libs}. Separate from the test JVM, so the broker's
- * Kafka and Scala jars never meet the kafka-clients that Quarkus puts on the test classpath.
+ * A real single-node Kafka broker (KRaft: broker and controller in one JVM) in its own process, run from the
+ * {@code kafka-broker} module: jars in {@code target/kafka-libs}, configuration templates in {@code config/}.
+ * Separate from the test JVM, so the broker's Kafka and Scala jars never meet the kafka-clients that Quarkus puts
+ * on the test classpath.
  */
 public final class LocalKafka implements AutoCloseable {
 
-    /** Set by the parent pom's surefire configuration. */
-    public static final String LIBS_PROPERTY = "saga.kafka.libs";
+    /** The kafka-broker module's directory; set by the parent pom's surefire configuration. */
+    public static final String HOME_PROPERTY = "saga.kafka.home";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -38,18 +37,19 @@ public final class LocalKafka implements AutoCloseable {
     public static LocalKafka start(Path dir) {
         // Absolute: the broker runs in workDir, where relative paths would resolve differently.
         Path workDir = dir.toAbsolutePath();
-        Path libs = kafkaLibs();
+        Path home = kafkaHome();
+        Path libs = home.resolve("target/kafka-libs");
         int[] ports = FreePorts.pick(2);
         int port = ports[0];
         int controllerPort = ports[1];
         Path config = workDir.resolve("server.properties");
         Path logging = workDir.resolve("log4j.properties");
-        write(config, resource("kafka/server.properties")
+        write(config, read(home.resolve("config/server.properties"))
                 .replace("@NODE_ID@", "1")
                 .replace("@KAFKA_PORT@", String.valueOf(port))
                 .replace("@CONTROLLER_PORT@", String.valueOf(controllerPort))
                 .replace("@LOG_DIR@", workDir.resolve("data").toString()));
-        write(logging, resource("kafka/log4j.properties"));
+        write(logging, read(home.resolve("config/log4j.properties")));
 
         // The classpath wildcard is expanded by the java launcher to every jar in the folder.
         List<String> java = List.of(ManagedProcess.javaLauncher(), "-Xmx256m",
@@ -82,21 +82,22 @@ public final class LocalKafka implements AutoCloseable {
         stop();
     }
 
-    private static Path kafkaLibs() {
-        String configured = System.getProperty(LIBS_PROPERTY);
+    private static Path kafkaHome() {
+        String configured = System.getProperty(HOME_PROPERTY);
         if (configured != null) {
-            Path libs = Path.of(configured).toAbsolutePath();
-            try (DirectoryStream<Path> brokerJar = Files.newDirectoryStream(libs, "kafka_2.13-*.jar")) {
+            Path home = Path.of(configured).toAbsolutePath();
+            try (DirectoryStream<Path> brokerJar = Files.newDirectoryStream(home.resolve("target/kafka-libs"),
+                    "kafka_2.13-*.jar")) {
                 if (brokerJar.iterator().hasNext()) {
-                    return libs;
+                    return home;
                 }
             } catch (IOException e) {
                 // Reported below like an empty folder.
             }
         }
-        throw new IllegalStateException("Kafka broker jars not found in " + configured + " (system property "
-                + LIBS_PROPERTY + ", set by the parent pom's surefire configuration): run ./mvnw -pl testkit "
-                + "package first");
+        throw new IllegalStateException("Kafka broker jars not found under " + configured + "/target/kafka-libs"
+                + " (system property " + HOME_PROPERTY + ", set by the parent pom's surefire configuration):"
+                + " run ./mvnw -pl kafka-broker package first");
     }
 
     /** A random KRaft cluster id: 16 bytes in URL-safe base64, as {@code kafka-storage random-uuid} prints. */
@@ -116,12 +117,9 @@ public final class LocalKafka implements AutoCloseable {
         return command;
     }
 
-    private static String resource(String name) {
-        try (InputStream in = LocalKafka.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + name + " missing from the testkit jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Starts a real broker from target/kafka-libs and talks to it with plain kafka-clients. */
+/** Starts a real broker from the kafka-broker module and talks to it with plain kafka-clients. */
 class LocalKafkaTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
