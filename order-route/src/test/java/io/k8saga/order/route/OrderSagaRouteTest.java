@@ -6,28 +6,16 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.k8saga.testkit.LraClient;
 import io.k8saga.testkit.SagaInfraResource;
+import io.k8saga.testkit.SagaTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,36 +29,21 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(SagaInfraResource.class)
 class OrderSagaRouteTest {
 
-    private static final String LRA_HEADER = "Long-Running-Action";
     private static final Duration DEADLINE = Duration.ofSeconds(20);
-
-    @ConfigProperty(name = "camel.component.kafka.brokers")
-    String brokers;
 
     @ConfigProperty(name = "camel.lra.coordinator-url")
     String coordinatorUrl;
 
-    private KafkaProducer<String, String> producer;
-    private KafkaConsumer<String, String> orderEvents;
+    private SagaTopics topics;
 
     @BeforeEach
     void connect() {
-        Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
-
-        Properties consumerProps = new Properties();
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        orderEvents = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
-        orderEvents.subscribe(List.of("order-events"));
+        topics = new SagaTopics("order-events");
     }
 
     @AfterEach
     void disconnect() {
-        producer.close();
-        orderEvents.close();
+        topics.close();
     }
 
     @Test
@@ -79,11 +52,11 @@ class OrderSagaRouteTest {
         String sagaId = sagaIdOf(orderId);
 
         ConsumerRecord<String, String> event = awaitOrderCreated(orderId);
-        assertThat(new String(event.headers().lastHeader(LRA_HEADER).value(), StandardCharsets.UTF_8))
+        assertThat(new String(event.headers().lastHeader(SagaTopics.LRA_HEADER).value(), StandardCharsets.UTF_8))
                 .isEqualTo(sagaId);
         assertThat(event.value()).contains("\"customerId\":\"c-1\"", "\"amount\":12.50", "\"currency\":\"EUR\"",
                 "\"paymentToken\":\"tok_ok\"");
-        assertThat(coordinatorStatus(sagaId)).isEqualTo(200);
+        assertThat(LraClient.isActive(sagaId)).isTrue();
     }
 
     @Test
@@ -96,7 +69,7 @@ class OrderSagaRouteTest {
 
         awaitStatus(orderId, "APPROVED");
         given().get("/api/orders/" + orderId).then().body("rejectionReason", equalTo(null));
-        await().atMost(DEADLINE).until(() -> coordinatorStatus(sagaId) == 404);
+        await().atMost(DEADLINE).until(() -> !LraClient.isActive(sagaId));
     }
 
     @Test
@@ -137,7 +110,7 @@ class OrderSagaRouteTest {
         awaitStatus(other, "REJECTED");
 
         given().get("/api/orders/" + orderId).then().body("status", equalTo("PENDING"));
-        assertThat(coordinatorStatus(sagaId)).isEqualTo(200);
+        assertThat(LraClient.isActive(sagaId)).isTrue();
     }
 
     @Test
@@ -192,37 +165,15 @@ class OrderSagaRouteTest {
     }
 
     private ConsumerRecord<String, String> awaitOrderCreated(String orderId) {
-        List<ConsumerRecord<String, String>> seen = new ArrayList<>();
-        return await().atMost(DEADLINE).until(() -> {
-            orderEvents.poll(Duration.ofMillis(200)).forEach(seen::add);
-            return seen.stream().filter(r -> orderId.equals(r.key())).findFirst().orElse(null);
-        }, record -> record != null);
+        return await().atMost(DEADLINE).until(() -> topics.latest(orderId), Objects::nonNull);
     }
 
     private void publish(String topic, String key, String sagaId, String json) {
-        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, json);
-        record.headers().add(LRA_HEADER, sagaId.getBytes(StandardCharsets.UTF_8));
-        try {
-            producer.send(record).get();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not publish to " + topic, e);
-        }
+        topics.publish(topic, key, sagaId, json);
     }
 
     private static String creditEvent(String type, String orderId) {
         return "{\"type\":\"" + type + "\",\"orderId\":\"" + orderId + "\",\"customerId\":\"c\",\"amount\":20.00,"
                 + "\"currency\":\"EUR\",\"paymentToken\":\"tok_ok\"}";
-    }
-
-    /** 200 while the coordinator still knows the LRA, 404 once it has ended. */
-    private static int coordinatorStatus(String sagaId) {
-        try {
-            HttpResponse<Void> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(sagaId + "/status")).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return response.statusCode();
-        } catch (Exception e) {
-            throw new IllegalStateException("coordinator unreachable", e);
-        }
     }
 }

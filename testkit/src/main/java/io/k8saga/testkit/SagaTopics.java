@@ -1,0 +1,82 @@
+package io.k8saga.testkit;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Lets a component test stand in for the other services: it publishes JSON events carrying the LRA id in the
+ * {@code Long-Running-Action} header, and reads what the service under test published on one topic, by key.
+ * Open one per test and close it afterwards.
+ */
+public final class SagaTopics implements AutoCloseable {
+
+    public static final String LRA_HEADER = "Long-Running-Action";
+
+    private final KafkaProducer<String, String> producer;
+    private final KafkaConsumer<String, String> consumer;
+    private final Map<String, ConsumerRecord<String, String>> seen = new ConcurrentHashMap<>();
+
+    /** Connects to the broker SagaInfraResource started and follows {@code watchedTopic} from its start. */
+    public SagaTopics(String watchedTopic) {
+        String brokers = SagaInfraResource.bootstrapServers();
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
+
+        Properties consumerProps = new Properties();
+        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        // A fresh group reading from the earliest offset sees every record, however early the test subscribes.
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
+        consumer.subscribe(List.of(watchedTopic));
+    }
+
+    /** Publishes and waits for the broker's acknowledgement, so the record is there when this returns. */
+    public void publish(String topic, String key, String lraId, String json) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, json);
+        record.headers().add(LRA_HEADER, lraId.getBytes(StandardCharsets.UTF_8));
+        try {
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish to " + topic, e);
+        }
+    }
+
+    /**
+     * Polls the watched topic once and returns the latest record seen with this key, or null. Meant to be called
+     * from an Awaitility condition.
+     */
+    public ConsumerRecord<String, String> latest(String key) {
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> seen.put(record.key(), record));
+        return seen.get(key);
+    }
+
+    /** Forgets what was seen for a key, to wait for a later record with it. */
+    public void forget(String key) {
+        seen.remove(key);
+    }
+
+    public boolean hasSeen(String key) {
+        return seen.containsKey(key);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        consumer.close();
+    }
+}
