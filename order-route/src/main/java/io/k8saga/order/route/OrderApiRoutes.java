@@ -12,6 +12,9 @@ import org.apache.camel.builder.RouteBuilder;
 @ApplicationScoped
 public class OrderApiRoutes extends RouteBuilder {
 
+    private static final ApiException SAGA_UNAVAILABLE =
+            new ApiException(503, null, "The order saga could not be started; retry later");
+
     private final OrderApi api;
 
     OrderApiRoutes(OrderApi api) {
@@ -39,8 +42,8 @@ public class OrderApiRoutes extends RouteBuilder {
                     .doCatch(Exception.class)
                         .log(LoggingLevel.ERROR, "Order ${exchangeProperty.orderId}: saga not started: ${exception}")
                         .bean(api, "abandon(${exchangeProperty.orderId})")
-                        .throwException(new ApiException(503, null,
-                                "The order saga could not be started; retry later"))
+                        .process(ProblemResponses.respond(SAGA_UNAVAILABLE))
+                        .stop()
                     .end()
                 .end()
                 .bean(api, "find(${exchangeProperty.orderId})")
