@@ -1,0 +1,121 @@
+package io.k8saga.e2e.bench;
+
+import io.k8saga.e2e.bench.LoadDriver.Outcome;
+import io.k8saga.e2e.bench.Mix.OrderClass;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Places orders through the public API and waits for each saga's final status. Customers are created first:
+ * several with ample credit (approvals and payment declines spread over them, so that no single credit row is the
+ * bottleneck) and one with a zero limit (credit refusals).
+ */
+final class SagaWorkload implements LoadDriver.Operation {
+
+    /** Far below the ample customers' limit even for millions of orders. */
+    private static final String AMOUNT = "10.00";
+    private static final String AMPLE_CREDIT = "1000000000";
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    private final BenchOptions options;
+    private final HttpClient http;
+    private final List<String> ampleCustomers = new ArrayList<>();
+    private String brokeCustomer;
+
+    SagaWorkload(BenchOptions options, HttpClient http) {
+        this.options = options;
+        this.http = http;
+    }
+
+    /** Creates this run's customers; ids carry the run id so that runs never collide. */
+    void createCustomers(String runId) throws IOException, InterruptedException {
+        int ample = Math.max(8, options.openLoop() ? 16 : options.concurrency());
+        for (int i = 0; i < ample; i++) {
+            String id = "bench-" + runId + "-" + i;
+            createCustomer(id, AMPLE_CREDIT);
+            ampleCustomers.add(id);
+        }
+        brokeCustomer = "bench-" + runId + "-broke";
+        createCustomer(brokeCustomer, "0");
+    }
+
+    private void createCustomer(String id, String limit) throws IOException, InterruptedException {
+        String body = "{\"customerId\":\"" + id + "\",\"name\":\"Bench " + id + "\",\"creditLimit\":" + limit + "}";
+        HttpResponse<String> response = http.send(post(options.baseUrl() + "/api/customers", body),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IOException("creating customer " + id + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+    }
+
+    @Override
+    public Outcome run(long seq) {
+        OrderClass c = options.mix().pick(seq);
+        String customer = c == OrderClass.CREDIT ? brokeCustomer : ampleCustomers.get((int) (seq % ampleCustomers.size()));
+        String token = c == OrderClass.DECLINE ? "tok_declined" : "tok_ok";
+        String body = "{\"customerId\":\"" + customer + "\",\"amount\":" + AMOUNT + ",\"paymentToken\":\"" + token + "\"}";
+        try {
+            HttpResponse<String> placed = http.send(post(options.baseUrl() + "/api/orders", body),
+                    HttpResponse.BodyHandlers.ofString());
+            if (placed.statusCode() != 202) {
+                return error(c, "POST /api/orders " + placed.statusCode());
+            }
+            String orderId = Json.field(placed.body(), "orderId");
+            if (orderId == null) {
+                return error(c, "POST /api/orders answered no orderId");
+            }
+            return awaitFinal(c, orderId);
+        } catch (HttpTimeoutException e) {
+            return error(c, "HTTP request timeout");
+        } catch (IOException e) {
+            return error(c, "I/O: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error(c, "interrupted");
+        }
+    }
+
+    /** Polls the order until it leaves PENDING or its deadline passes. */
+    private Outcome awaitFinal(OrderClass c, String orderId) throws IOException, InterruptedException {
+        HttpRequest get = HttpRequest.newBuilder(URI.create(options.baseUrl() + "/api/orders/" + orderId))
+                .timeout(REQUEST_TIMEOUT).header("Accept", "application/json").GET().build();
+        long deadline = System.nanoTime() + options.orderTimeout().toNanos();
+        while (true) {
+            HttpResponse<String> response = http.send(get, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return error(c, "GET /api/orders/{id} " + response.statusCode());
+            }
+            String status = Json.field(response.body(), "status");
+            if (!"PENDING".equals(status)) {
+                String reason = Json.field(response.body(), "rejectionReason");
+                String result = reason == null ? status : status + "/" + reason;
+                boolean expected = c.expectedStatus.equals(status)
+                        && (c.expectedReason == null || c.expectedReason.equals(reason));
+                return new Outcome(c.key, c.path(), result, expected ? null : "wrong outcome for " + c.key + ": " + result);
+            }
+            if (System.nanoTime() > deadline) {
+                return new Outcome(c.key, c.path(), "PENDING",
+                        "still PENDING after " + BenchOptions.format(options.orderTimeout()));
+            }
+            Thread.sleep(Math.max(1, options.pollInterval().toMillis()));
+        }
+    }
+
+    private static Outcome error(OrderClass c, String error) {
+        return new Outcome(c.key, c.path(), "error", error);
+    }
+
+    private static HttpRequest post(String url, String json) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+}
