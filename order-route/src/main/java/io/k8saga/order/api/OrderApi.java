@@ -8,9 +8,11 @@ import io.k8saga.order.domain.OrderRequest;
 import io.k8saga.order.domain.OrderService;
 import io.k8saga.order.domain.OrderStatus;
 import io.k8saga.order.domain.Placement;
+import io.k8saga.order.message.OrderSagaStarter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Arrays;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /** Validates public API requests and turns them into calls on {@link OrderService}. */
 @ApplicationScoped
@@ -23,14 +25,21 @@ public class OrderApi {
     private static final int DEFAULT_PAGE_SIZE = 50;
     private static final int MAX_PAGE_SIZE = 200;
 
-    private final OrderService orders;
+    private static final Logger LOG = Logger.getLogger(OrderApi.class);
 
-    OrderApi(OrderService orders) {
+    private final OrderService orders;
+    private final OrderSagaStarter sagas;
+
+    OrderApi(OrderService orders, OrderSagaStarter sagas) {
         this.orders = orders;
+        this.sagas = sagas;
     }
 
-    /** Validates everything first, so a refused request stores nothing and starts no saga. */
-    public Placement place(String contentType, String idempotencyKey, String body) {
+    /**
+     * Validates everything first, so a refused request stores nothing and starts no saga; then stores the order
+     * and starts its saga. An order whose saga cannot start is removed again and the client told to retry.
+     */
+    public PlacedOrder place(String contentType, String idempotencyKey, String body) {
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw ApiException.invalidField("Idempotency-Key", "must be 1 to 128 visible ASCII characters");
         }
@@ -42,7 +51,22 @@ public class OrderApi {
                 json.optionalMatching("currency", CURRENCY, "3 upper-case letters (ISO 4217)").orElse("EUR"),
                 json.optionalText("paymentToken", 64).orElse("tok_ok"));
         // Two requests racing with one idempotency key: the loser re-reads the winner's order.
-        return Retry.onConflict(() -> orders.place(request, idempotencyKey));
+        Placement placement = Retry.onConflict(() -> orders.place(request, idempotencyKey));
+        String orderId = placement.order().orderId();
+        if (placement.isNew()) {
+            startSaga(orderId);
+        }
+        return new PlacedOrder(find(orderId), placement.isNew() ? 202 : 200);
+    }
+
+    private void startSaga(String orderId) {
+        try {
+            sagas.start(orderId);
+        } catch (Exception e) {
+            LOG.errorf(e, "Order %s: saga not started", orderId);
+            orders.abandon(orderId);
+            throw new ApiException(503, null, "The order saga could not be started; retry later");
+        }
     }
 
     public OrderView find(String orderId) {
@@ -59,10 +83,6 @@ public class OrderApi {
                 parseInt("size", size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE));
         return new OrderPage(orders.list(query).stream().map(OrderView::of).toList(), query.page(), query.size(),
                 orders.count(query));
-    }
-
-    public void abandon(String orderId) {
-        orders.abandon(orderId);
     }
 
     private static OrderStatus parseStatus(String status) {

@@ -22,7 +22,7 @@ public class OrderSagaHandler {
     }
 
     /** Records the new LRA on the order and returns the event that asks the participants to act. */
-    public OrderCreated sagaStarted(@ExchangeProperty("orderId") String orderId,
+    public OrderCreated sagaStarted(@ExchangeProperty(OrderSagaStarter.ORDER_ID) String orderId,
             @Header(Exchange.SAGA_LONG_RUNNING_ACTION) String sagaId) {
         orders.attachSaga(orderId, sagaId);
         Order order = orders.find(orderId).orElseThrow();

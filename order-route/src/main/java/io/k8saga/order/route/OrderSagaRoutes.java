@@ -3,8 +3,8 @@ package io.k8saga.order.route;
 import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.PaymentEvent;
 import io.k8saga.order.message.OrderSagaHandler;
+import io.k8saga.order.message.OrderSagaStarter;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.model.SagaCompletionMode;
@@ -26,17 +26,16 @@ public class OrderSagaRoutes extends RouteBuilder {
     @Override
     public void configure() {
         // Starts the LRA for a stored order and publishes OrderCreated with the LRA id in its headers.
+        // Called through OrderSagaStarter, on an exchange that carries nothing but the order id.
         from("direct:startOrderSaga").routeId("startOrderSaga")
                 .saga().propagation(SagaPropagation.REQUIRES_NEW)
                     .completionMode(SagaCompletionMode.MANUAL)
                     .timeout("{{saga.timeout}}")
-                    .option("orderId", exchangeProperty("orderId"))
+                    .option("orderId", exchangeProperty(OrderSagaStarter.ORDER_ID))
                     .compensation("direct:rejectOrder")
                     .completion("direct:approveOrder")
                 .bean(handler, "sagaStarted")
-                // The HTTP request's headers must not travel to Kafka; the LRA id must.
-                .removeHeaders("*", Exchange.SAGA_LONG_RUNNING_ACTION)
-                .setHeader(KafkaConstants.KEY, exchangeProperty("orderId"))
+                .setHeader(KafkaConstants.KEY, exchangeProperty(OrderSagaStarter.ORDER_ID))
                 .marshal().json()
                 .to("kafka:{{saga.topics.orders}}");
 

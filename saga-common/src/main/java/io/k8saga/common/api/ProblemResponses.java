@@ -3,7 +3,6 @@ package io.k8saga.common.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,14 +28,6 @@ public final class ProblemResponses {
         routes.onException(Exception.class)
                 .handled(true)
                 .process(ProblemResponses::writeUnexpected);
-    }
-
-    /**
-     * A processor that answers with the given problem; for a {@code doCatch} block, where a thrown exception
-     * would bypass the route's {@code onException} handlers.
-     */
-    public static Processor respond(ApiException problem) {
-        return exchange -> write(exchange, problem);
     }
 
     /** Ends a REST exchange with the given problem. */
