@@ -1,6 +1,6 @@
 package io.k8saga.credit.route;
 
-import io.k8saga.common.api.ProblemResponses;
+import io.k8saga.common.api.ApiReplies;
 import io.k8saga.credit.api.CustomerApi;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.Exchange;
@@ -18,7 +18,7 @@ public class CustomerApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        ProblemResponses.register(this);
+        ApiReplies.register(this);
 
         rest("/api/customers")
                 .post().to("direct:registerCustomer")
@@ -30,17 +30,11 @@ public class CustomerApiRoutes extends RouteBuilder {
                 .bean(api, "register(${header.Content-Type}, ${body})")
                 .setHeader("Location", simple("/api/customers/${body.customerId}"))
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(201))
-                .to("direct:replyJson");
+                .to(ApiReplies.REPLY_JSON);
 
         // Reads one customer with their reserved and available credit.
         from("direct:getCustomer").routeId("getCustomer")
                 .bean(api, "find(${header.customerId})")
-                .to("direct:replyJson");
-
-        // Writes the body as the JSON response; internal headers (Kafka, LRA) never reach the client.
-        from("direct:replyJson").routeId("replyJson")
-                .removeHeaders("*", Exchange.HTTP_RESPONSE_CODE, "Location")
-                .marshal().json()
-                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
+                .to(ApiReplies.REPLY_JSON);
     }
 }

@@ -1,6 +1,6 @@
 package io.k8saga.order.route;
 
-import io.k8saga.common.api.ProblemResponses;
+import io.k8saga.common.api.ApiReplies;
 import io.k8saga.order.api.OrderApi;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.Exchange;
@@ -18,7 +18,7 @@ public class OrderApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        ProblemResponses.register(this);
+        ApiReplies.register(this);
 
         rest("/api/orders")
                 .post().to("direct:placeOrder")
@@ -32,22 +32,16 @@ public class OrderApiRoutes extends RouteBuilder {
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, simple("${body.httpStatus}"))
                 .setHeader("Location", simple("/api/orders/${body.order.orderId}"))
                 .setBody(simple("${body.order}"))
-                .to("direct:replyJson");
+                .to(ApiReplies.REPLY_JSON);
 
         // Reads one order and where its saga stands.
         from("direct:getOrder").routeId("getOrder")
                 .bean(api, "find(${header.orderId})")
-                .to("direct:replyJson");
+                .to(ApiReplies.REPLY_JSON);
 
         // Lists orders, filtered and paged by the query parameters.
         from("direct:listOrders").routeId("listOrders")
                 .bean(api, "list(${header.customerId}, ${header.status}, ${header.page}, ${header.size})")
-                .to("direct:replyJson");
-
-        // Writes the body as the JSON response; internal headers (Kafka, LRA) never reach the client.
-        from("direct:replyJson").routeId("replyJson")
-                .removeHeaders("*", Exchange.HTTP_RESPONSE_CODE, "Location")
-                .marshal().json()
-                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
+                .to(ApiReplies.REPLY_JSON);
     }
 }

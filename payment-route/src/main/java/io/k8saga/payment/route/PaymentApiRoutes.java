@@ -1,9 +1,8 @@
 package io.k8saga.payment.route;
 
-import io.k8saga.common.api.ProblemResponses;
+import io.k8saga.common.api.ApiReplies;
 import io.k8saga.payment.api.PaymentApi;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 /** The public payment API: the REST entry point hands off to a direct route. */
@@ -18,7 +17,7 @@ public class PaymentApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        ProblemResponses.register(this);
+        ApiReplies.register(this);
 
         rest("/api/payments")
                 .get().to("direct:findPayments");
@@ -26,12 +25,6 @@ public class PaymentApiRoutes extends RouteBuilder {
         // Lists the payments of the order given by the orderId query parameter.
         from("direct:findPayments").routeId("findPayments")
                 .bean(api, "findByOrder(${header.orderId})")
-                .removeHeader("orderId")
-                .to("direct:replyJson");
-
-        // Writes the body as the JSON response.
-        from("direct:replyJson").routeId("replyJson")
-                .marshal().json()
-                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
+                .to(ApiReplies.REPLY_JSON);
     }
 }

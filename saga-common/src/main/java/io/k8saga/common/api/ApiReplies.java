@@ -3,23 +3,30 @@ package io.k8saga.common.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.apache.camel.builder.Builder;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns exceptions thrown by REST routes into RFC 9457 responses: {@link ApiException} keeps its status,
- * anything else is a 500 whose details stay in the log.
+ * The two ways a REST route of ours answers: {@code direct:replyJson} writes the body as JSON, and exceptions become
+ * RFC 9457 responses ({@link ApiException} keeps its status, anything else is a 500 whose details stay in the log).
  */
-public final class ProblemResponses {
+public final class ApiReplies {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProblemResponses.class);
+    /** Ends a REST route with the body as its JSON answer; set the status and Location headers first. */
+    public static final String REPLY_JSON = "direct:replyJson";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiReplies.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private ProblemResponses() {
+    private ApiReplies() {
     }
 
-    /** Registers the handlers on the given builder; call it first in {@code configure()} of a REST builder. */
+    /**
+     * Registers the problem handlers and the {@code direct:replyJson} route on the given builder; call it first in
+     * {@code configure()} of the service's one REST builder.
+     */
     public static void register(RouteBuilder routes) {
         routes.onException(ApiException.class)
                 .handled(true)
@@ -27,11 +34,16 @@ public final class ProblemResponses {
 
         routes.onException(Exception.class)
                 .handled(true)
-                .process(ProblemResponses::writeUnexpected);
+                .process(ApiReplies::writeUnexpected);
+
+        // Request headers and internal ones (Kafka, LRA) never reach the client: only the status and Location do.
+        routes.from(REPLY_JSON).routeId("replyJson")
+                .removeHeaders("*", Exchange.HTTP_RESPONSE_CODE, "Location")
+                .marshal().json()
+                .setHeader(Exchange.CONTENT_TYPE, Builder.constant("application/json"));
     }
 
-    /** Ends a REST exchange with the given problem. */
-    public static void write(Exchange exchange, ApiException problem) throws JsonProcessingException {
+    private static void write(Exchange exchange, ApiException problem) throws JsonProcessingException {
         String path = exchange.getIn().getHeader(Exchange.HTTP_URI, String.class);
         exchange.getMessage().removeHeaders("*", Exchange.HTTP_URI);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
