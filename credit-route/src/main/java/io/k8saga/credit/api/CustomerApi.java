@@ -1,19 +1,17 @@
 package io.k8saga.credit.api;
 
 import io.k8saga.common.api.ApiException;
+import io.k8saga.common.api.Formats;
 import io.k8saga.common.api.JsonRequest;
 import io.k8saga.common.db.DataAccessException;
 import io.k8saga.credit.domain.CreditService;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /** Validates public API requests and turns them into calls on {@link CreditService}. */
 @ApplicationScoped
 public class CustomerApi {
-
-    static final Pattern CUSTOMER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final CreditService credit;
 
@@ -23,7 +21,7 @@ public class CustomerApi {
 
     public CustomerView register(String contentType, String body) {
         JsonRequest request = JsonRequest.parse(contentType, body);
-        String customerId = request.optionalMatching("customerId", CUSTOMER_ID, "1 to 64 of A-Z a-z 0-9 . _ -")
+        String customerId = request.optionalMatching("customerId", Formats.ID, Formats.ID_DESCRIPTION)
                 .orElseGet(() -> UUID.randomUUID().toString());
         String name = request.requiredText("name", 200);
         BigDecimal creditLimit = request.requiredMoney("creditLimit", true);

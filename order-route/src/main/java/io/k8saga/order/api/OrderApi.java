@@ -1,6 +1,7 @@
 package io.k8saga.order.api;
 
 import io.k8saga.common.api.ApiException;
+import io.k8saga.common.api.Formats;
 import io.k8saga.common.api.JsonRequest;
 import io.k8saga.common.db.Retry;
 import io.k8saga.order.domain.OrderQuery;
@@ -18,8 +19,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class OrderApi {
 
-    private static final Pattern CUSTOMER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     // Visible ASCII, no spaces: what the Idempotency-Key header may hold.
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,128}");
     private static final int DEFAULT_PAGE_SIZE = 50;
@@ -45,10 +44,10 @@ public class OrderApi {
         }
         JsonRequest json = JsonRequest.parse(contentType, body);
         OrderRequest request = new OrderRequest(
-                json.optionalMatching("customerId", CUSTOMER_ID, "1 to 64 of A-Z a-z 0-9 . _ -")
+                json.optionalMatching("customerId", Formats.ID, Formats.ID_DESCRIPTION)
                         .orElseThrow(() -> ApiException.invalidField("customerId", "is required")),
                 json.requiredMoney("amount", false),
-                json.optionalMatching("currency", CURRENCY, "3 upper-case letters (ISO 4217)").orElse("EUR"),
+                json.optionalMatching("currency", Formats.CURRENCY, "3 upper-case letters (ISO 4217)").orElse("EUR"),
                 json.optionalText("paymentToken", 64).orElse("tok_ok"));
         // Two requests racing with one idempotency key: the loser re-reads the winner's order.
         Placement placement = Retry.onConflict(() -> orders.place(request, idempotencyKey));

@@ -1,13 +1,12 @@
 package io.k8saga.payment.message;
 
-import io.k8saga.common.api.JsonRequest;
+import io.k8saga.common.api.Formats;
 import io.k8saga.common.db.Retry;
 import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.PaymentEvent;
 import io.k8saga.payment.domain.Payment;
 import io.k8saga.payment.domain.PaymentService;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -18,10 +17,6 @@ import org.jboss.logging.Logger;
 public class PaymentSagaHandler {
 
     private static final Logger LOG = Logger.getLogger(PaymentSagaHandler.class);
-
-    // The order id goes unescaped into the coordinator's callback URLs, so only URL-safe ids are accepted.
-    private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
     private final PaymentService payments;
 
@@ -38,11 +33,10 @@ public class PaymentSagaHandler {
         if (event == null || event.type() != CreditEvent.Type.CREDIT_RESERVED) {
             return false;
         }
-        boolean wellFormed = event.orderId() != null && ORDER_ID.matcher(event.orderId()).matches()
-                && event.amount() != null && event.amount().signum() > 0
-                && event.amount().compareTo(JsonRequest.MAX_MONEY) <= 0
-                && event.amount().stripTrailingZeros().scale() <= 2
-                && event.currency() != null && CURRENCY.matcher(event.currency()).matches();
+        // The order id goes unescaped into the coordinator's callback URLs, so only URL-safe ids are accepted.
+        boolean wellFormed = event.orderId() != null && Formats.ID.matcher(event.orderId()).matches()
+                && event.amount() != null && Formats.moneyProblem(event.amount(), false) == null
+                && event.currency() != null && Formats.CURRENCY.matcher(event.currency()).matches();
         if (!wellFormed) {
             LOG.warnf("Dropped a malformed CreditReserved event: %s", event);
         }

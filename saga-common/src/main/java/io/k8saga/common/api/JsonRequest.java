@@ -15,9 +15,6 @@ import java.util.regex.Pattern;
  */
 public final class JsonRequest {
 
-    /** Largest amount of money the API accepts (a credit limit or an order amount). */
-    public static final BigDecimal MAX_MONEY = new BigDecimal("1000000000");
-
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -88,8 +85,7 @@ public final class JsonRequest {
     }
 
     /**
-     * A money amount: a JSON number with at most 2 decimals, at most {@link #MAX_MONEY},
-     * and greater than zero unless {@code zeroAllowed}.
+     * A money amount: a JSON number that {@link Formats#moneyProblem} accepts.
      */
     public BigDecimal requiredMoney(String field, boolean zeroAllowed) {
         JsonNode node = root.get(field);
@@ -100,12 +96,9 @@ public final class JsonRequest {
             throw ApiException.invalidField(field, "must be a JSON number");
         }
         BigDecimal value = node.decimalValue();
-        String range = (zeroAllowed ? "at least 0" : "greater than 0") + " and at most 1000000000";
-        if (value.signum() < 0 || (!zeroAllowed && value.signum() == 0) || value.compareTo(MAX_MONEY) > 0) {
-            throw ApiException.invalidField(field, "must be " + range);
-        }
-        if (value.stripTrailingZeros().scale() > 2) {
-            throw ApiException.invalidField(field, "must have at most 2 decimals");
+        String problem = Formats.moneyProblem(value, zeroAllowed);
+        if (problem != null) {
+            throw ApiException.invalidField(field, problem);
         }
         return value.setScale(2);
     }
