@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * SAGA_HOME (e2e/target/saga-stack) and its own ports (gateway on {@code -De2e.portBase}, default 18080, the others
  * above it), so a developer's stack on the default ports can keep running.
  * SAGA_DB and SAGA_PG_* pass through from the environment, so the same suite runs on H2 or PostgreSQL.
+ * With {@code -De2e.stack=chart} the four applications run with the environment the Helm chart renders for them
+ * instead (written to e2e/target/saga-stack-env, passed as SAGA_ENV_DIR), which proves the chart's wiring.
  */
 public final class LocalStack {
 
@@ -41,6 +43,9 @@ public final class LocalStack {
     /** Starts a fresh stack (whatever a previous run left is stopped and purged first) and waits until it is up. */
     static LocalStack start() {
         LocalStack stack = new LocalStack(Settings.repoRoot(), Settings.sagaHome());
+        if (Settings.chartDriven()) {
+            stack.writeChartEnvironment();
+        }
         stack.saga("down", "--purge");
         try {
             stack.saga("up");
@@ -100,6 +105,26 @@ public final class LocalStack {
         }
     }
 
+    /** Renders the chart and writes each application's environment, with this stack's ports, to SAGA_ENV_DIR. */
+    private void writeChartEnvironment() {
+        int base = Settings.portBase();
+        String pgHost = System.getenv().getOrDefault("SAGA_PG_HOST", "localhost");
+        String pgPort = System.getenv().getOrDefault("SAGA_PG_PORT", "5432");
+        Map<String, String> local = Map.of(
+                "order-route", "127.0.0.1:" + (base + 1),
+                "credit-route", "127.0.0.1:" + (base + 2),
+                "payment-route", "127.0.0.1:" + (base + 3),
+                "lra-coordinator", "127.0.0.1:" + (base + 10),
+                "kafka", "127.0.0.1:" + (base + 1012),
+                "postgresql", pgHost + ":" + pgPort);
+        ChartEnvironment.render(repoRoot, local, sagaHome.resolve("data"), SAGA_TIMEOUT.toSeconds() + "s",
+                System.getenv().getOrDefault("SAGA_PG_PASSWORD", "saga")).writeTo(envDir());
+    }
+
+    private Path envDir() {
+        return sagaHome.resolveSibling(sagaHome.getFileName() + "-env");
+    }
+
     /** The environment of every ./saga command run for this stack (on top of this JVM's own). */
     Map<String, String> environment() {
         int base = Settings.portBase();
@@ -114,6 +139,9 @@ public final class LocalStack {
         env.put("SAGA_KAFKA_PORT", String.valueOf(base + 1012));
         env.put("SAGA_KAFKA_CONTROLLER_PORT", String.valueOf(base + 1013));
         env.put("SAGA_TIMEOUT", SAGA_TIMEOUT.toSeconds() + "s");
+        if (Settings.chartDriven()) {
+            env.put("SAGA_ENV_DIR", envDir().toString());
+        }
         return env;
     }
 

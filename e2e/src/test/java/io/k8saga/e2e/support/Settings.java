@@ -36,6 +36,20 @@ final class Settings {
         return Integer.getInteger("e2e.portBase", 18080);
     }
 
+    /**
+     * {@code e2e.stack}: how the suite starts the stack when there is no base URL. {@code local} (default): ./saga's
+     * own settings. {@code chart}: each application gets the environment helm/saga renders for its container, mapped
+     * to this machine (see {@link ChartEnvironment}); needs the PostgreSQL of SAGA_PG_HOST and SAGA_PG_PORT.
+     */
+    static boolean chartDriven() {
+        String stack = System.getProperty("e2e.stack", "local").trim();
+        return switch (stack) {
+            case "", "local" -> false;
+            case "chart" -> true;
+            default -> throw new IllegalArgumentException("e2e.stack must be local or chart, not '" + stack + "'");
+        };
+    }
+
     /** {@code e2e.keepStack=true} leaves the local stack running after the tests, for a look around. */
     static boolean keepStack() {
         return Boolean.getBoolean("e2e.keepStack");

@@ -1,0 +1,208 @@
+{{/*
+Helpers of the saga chart. Helpers that concern one component take a dict: (dict "root" $ "component" "<name>").
+*/}}
+
+{{/* saga.prefix: the prefix of every object name, fullnameOverride or the release name (cut so names fit 63). */}}
+{{- define "saga.prefix" -}}
+{{- default .Release.Name .Values.fullnameOverride | trunc 36 | trimSuffix "-" -}}
+{{- end }}
+
+{{/* saga.fullname: the name of a component's objects, "<prefix>-<component>". */}}
+{{- define "saga.fullname" -}}
+{{- printf "%s-%s" (include "saga.prefix" .root) .component | trunc 63 | trimSuffix "-" -}}
+{{- end }}
+
+{{/* saga.chart: chart name and version, for the helm.sh/chart label. */}}
+{{- define "saga.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end }}
+
+{{/* saga.selectorLabels: the labels that select a component's pods (name, instance and component only). */}}
+{{- define "saga.selectorLabels" -}}
+app.kubernetes.io/name: {{ .component }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* saga.labels: the standard labels of every object of a component. */}}
+{{- define "saga.labels" -}}
+{{ include "saga.selectorLabels" . }}
+app.kubernetes.io/part-of: saga
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ include "saga.chart" .root }}
+{{- end }}
+
+{{/* saga.image: the image of one of the four applications, "<repositoryPrefix>/<component>:<tag>". */}}
+{{- define "saga.image" -}}
+{{- printf "%s/%s:%s" .root.Values.image.repositoryPrefix .component (default .root.Chart.AppVersion .root.Values.image.tag) -}}
+{{- end }}
+
+{{/* saga.routeComponents: the route components and their values keys and ports, as YAML (fromYaml it). */}}
+{{- define "saga.routeComponents" -}}
+order-route: {key: orderRoute, port: 8081}
+credit-route: {key: creditRoute, port: 8082}
+payment-route: {key: paymentRoute, port: 8083}
+{{- end }}
+
+{{/* saga.serviceUrl: the in-cluster URL of a component's Service (port 80). */}}
+{{- define "saga.serviceUrl" -}}
+{{- printf "http://%s" (include "saga.fullname" .) -}}
+{{- end }}
+
+{{/* saga.coordinatorUrl: the one canonical coordinator URL that every route uses (LRA ids embed it). */}}
+{{- define "saga.coordinatorUrl" -}}
+{{- include "saga.serviceUrl" (dict "root" . "component" "lra-coordinator") -}}
+{{- end }}
+
+{{/* saga.kafkaBrokers: bootstrap servers, the bundled Kafka's Service or externalKafka.bootstrapServers. */}}
+{{- define "saga.kafkaBrokers" -}}
+{{- if .Values.kafka.enabled -}}
+{{- printf "%s:9092" (include "saga.fullname" (dict "root" . "component" "kafka")) -}}
+{{- else -}}
+{{- required "externalKafka.bootstrapServers is required when kafka.enabled is false" .Values.externalKafka.bootstrapServers -}}
+{{- end -}}
+{{- end }}
+
+{{/* saga.jdbcUrl: a route's JDBC URL, its database.jdbcUrl or its database in the bundled PostgreSQL. */}}
+{{- define "saga.jdbcUrl" -}}
+{{- $db := .values.database -}}
+{{- if $db.jdbcUrl -}}
+{{- $db.jdbcUrl -}}
+{{- else if .root.Values.postgresql.enabled -}}
+{{- printf "jdbc:postgresql://%s:5432/%s" (include "saga.fullname" (dict "root" .root "component" "postgresql")) $db.name -}}
+{{- else -}}
+{{- fail (printf "routes.%s.database.jdbcUrl is required when postgresql.enabled is false" .key) -}}
+{{- end -}}
+{{- end }}
+
+{{/* saga.dbSecretName: the Secret with a route's database username and password. */}}
+{{- define "saga.dbSecretName" -}}
+{{- if .values.database.existingSecret -}}
+{{- .values.database.existingSecret -}}
+{{- else -}}
+{{- printf "%s-db" (include "saga.fullname" .) -}}
+{{- end -}}
+{{- end }}
+
+{{/*
+saga.secretValue: a secret value that stays put: the given value, else (on upgrades) the one already stored in the
+Secret, else a new random one. (dict "root" $ "secret" <name> "key" <key> "value" <from values>)
+The lookup only runs on upgrades: an install has nothing to keep, and so `helm template` never needs a cluster.
+*/}}
+{{- define "saga.secretValue" -}}
+{{- if .value -}}
+{{- .value -}}
+{{- else -}}
+{{- $stored := "" -}}
+{{- if .root.Release.IsUpgrade -}}
+{{- $existing := lookup "v1" "Secret" .root.Release.Namespace .secret -}}
+{{- if $existing -}}
+{{- if $existing.data -}}
+{{- $stored = index $existing.data .key | default "" | b64dec -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- default (randAlphaNum 24) $stored -}}
+{{- end -}}
+{{- end }}
+
+{{/* saga.routeConfig: the ConfigMap data of a route (plain configuration only, never a credential). */}}
+{{- define "saga.routeConfig" -}}
+QUARKUS_PROFILE: pg
+KAFKA_BROKERS: {{ include "saga.kafkaBrokers" .root | quote }}
+LRA_COORDINATOR_URL: {{ include "saga.coordinatorUrl" .root | quote }}
+PARTICIPANT_URL: {{ include "saga.serviceUrl" . | quote }}
+DB_URL: {{ include "saga.jdbcUrl" . | quote }}
+{{- if eq .component "order-route" }}
+SAGA_TIMEOUT: {{ .values.sagaTimeout | quote }}
+{{- end }}
+{{- if eq .component "payment-route" }}
+PAYMENT_MAX_AMOUNT: {{ .values.maxAmount | toString | quote }}
+{{- end }}
+{{- end }}
+
+{{/* saga.podSecurityContext: the pod security context of the four Quarkus applications (uid 185). */}}
+{{- define "saga.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 185
+runAsGroup: 185
+fsGroup: 185
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* saga.containerSecurityContext: a container that cannot gain privileges; readOnly is "true" or "false". */}}
+{{- define "saga.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: {{ .readOnly }}
+capabilities:
+  drop: [ALL]
+{{- end }}
+
+{{/* saga.quarkusProbes: startup, liveness and readiness probes on /q/health/* (port http). */}}
+{{- define "saga.quarkusProbes" -}}
+{{- $p := .Values.probes -}}
+startupProbe:
+  httpGet: {path: /q/health/started, port: http}
+  periodSeconds: {{ $p.startup.periodSeconds }}
+  failureThreshold: {{ $p.startup.failureThreshold }}
+  timeoutSeconds: {{ $p.startup.timeoutSeconds }}
+livenessProbe:
+  httpGet: {path: /q/health/live, port: http}
+  periodSeconds: {{ $p.liveness.periodSeconds }}
+  failureThreshold: {{ $p.liveness.failureThreshold }}
+  timeoutSeconds: {{ $p.liveness.timeoutSeconds }}
+readinessProbe:
+  httpGet: {path: /q/health/ready, port: http}
+  periodSeconds: {{ $p.readiness.periodSeconds }}
+  failureThreshold: {{ $p.readiness.failureThreshold }}
+  timeoutSeconds: {{ $p.readiness.timeoutSeconds }}
+{{- end }}
+
+{{/* saga.imagePullSecrets: the pod's imagePullSecrets, or nothing. */}}
+{{- define "saga.imagePullSecrets" -}}
+{{- with .Values.imagePullSecrets -}}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end -}}
+{{- end }}
+
+{{/* saga.apiPaths: the public API path prefixes and the components behind them, as YAML (fromYaml it). */}}
+{{- define "saga.apiPaths" -}}
+/api/orders: order-route
+/api/customers: credit-route
+/api/payments: payment-route
+{{- end }}
+
+{{/* saga.routePeerSelector: a NetworkPolicy peer (list item) matching the three routes of this release. */}}
+{{- define "saga.routePeerSelector" -}}
+- podSelector:
+    matchLabels:
+      app.kubernetes.io/instance: {{ .Release.Name }}
+    matchExpressions:
+      - key: app.kubernetes.io/component
+        operator: In
+        values: [order-route, credit-route, payment-route]
+{{- end }}
+
+{{/*
+saga.postgresInitScript: creates one role and one database per route in the bundled PostgreSQL. The user names and
+passwords come from the routes' Secrets through the environment (<ROUTE>_DB_USER, <ROUTE>_DB_PASSWORD).
+*/}}
+{{- define "saga.postgresInitScript" -}}
+#!/bin/sh
+set -eu
+create_database() {
+  echo "creating database $1 owned by $2"
+  psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
+    --set=db="$1" --set=owner="$2" --set=secret="$3" <<'SQL'
+CREATE ROLE :"owner" LOGIN PASSWORD :'secret';
+CREATE DATABASE :"db" OWNER :"owner";
+SQL
+}
+{{- range $component, $c := include "saga.routeComponents" . | fromYaml }}
+{{- $env := $component | replace "-" "_" | upper }}
+create_database {{ (index $.Values.routes $c.key).database.name | quote }} "${{ $env }}_DB_USER" "${{ $env }}_DB_PASSWORD"
+{{- end }}
+{{- end }}

@@ -1,0 +1,127 @@
+package io.k8saga.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
+import io.kubernetes.client.openapi.models.V1Ingress;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1StatefulSet;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code helm template} over every ci/ scenario, and what each scenario is there to show. */
+class TemplateMatrixTest {
+
+    private static final List<String> ROUTES = List.of("order-route", "credit-route", "payment-route");
+
+    @ParameterizedTest
+    @MethodSource("io.k8saga.chart.Scenarios#all")
+    void everyScenarioRendersTheFourApplications(Path scenario) {
+        Manifests manifests = Scenarios.manifests(scenario);
+        String prefix = Scenarios.prefix(scenario);
+
+        assertThat(manifests.names(V1Deployment.class)).containsExactlyInAnyOrder(
+                prefix + "-order-route", prefix + "-credit-route", prefix + "-payment-route",
+                prefix + "-lra-coordinator");
+        assertThat(manifests.all()).extracting(KubernetesObject::getKind)
+                .contains("Service", "ConfigMap", "PersistentVolumeClaim", "Job", "Pod");
+    }
+
+    @Test
+    void defaultsBundleKafkaAndPostgresqlBehindTheIngress() {
+        Manifests manifests = Scenarios.manifests(Scenarios.named("00-defaults-values.yaml"));
+
+        assertThat(manifests.names(V1StatefulSet.class)).containsExactlyInAnyOrder("saga-kafka", "saga-postgresql");
+        assertThat(manifests.names(V1Secret.class)).containsExactlyInAnyOrder("saga-order-route-db",
+                "saga-credit-route-db", "saga-payment-route-db", "saga-postgresql");
+        assertThat(manifests.names(V1Ingress.class)).containsExactly("saga-api");
+        assertThat(manifests.ofType(V1NetworkPolicy.class)).hasSize(6);
+        assertThat(manifests.custom()).isEmpty();
+    }
+
+    @Test
+    void externalDataStoresReplaceTheBundledOnes() {
+        Manifests manifests = Scenarios.manifests(Scenarios.named("10-external-values.yaml"));
+
+        assertThat(manifests.ofType(V1StatefulSet.class)).isEmpty();
+        assertThat(manifests.ofType(V1Secret.class)).as("credentials come from existing Secrets").isEmpty();
+        Map<String, String> env = manifests.configEnv(manifests.container("saga-credit-route"));
+        assertThat(env).containsEntry("KAFKA_BROKERS", "kafka-0.kafka.data.svc:9092,kafka-1.kafka.data.svc:9092")
+                .containsEntry("DB_URL", "jdbc:postgresql://pg.data.svc:5432/credit?sslmode=require");
+        assertThat(Manifests.secretEnv(manifests.container("saga-credit-route")).values())
+                .allMatch(ref -> ref.getName().equals("credit-db-credentials"));
+        assertThat(manifests.configEnv(manifests.containers().stream()
+                        .filter(c -> c.ownerKind().equals("Job")).findFirst().orElseThrow().container()))
+                .as("the topics Job creates the topics on the external Kafka")
+                .containsEntry("BOOTSTRAP_SERVERS", "kafka-0.kafka.data.svc:9092,kafka-1.kafka.data.svc:9092")
+                .containsEntry("REPLICATION_FACTOR", "3");
+    }
+
+    @Test
+    void ingressTerminatesTlsForItsHost() {
+        V1Ingress ingress = Scenarios.manifests(Scenarios.named("20-ingress-tls-values.yaml"))
+                .named(V1Ingress.class, "saga-api");
+
+        assertThat(ingress.getSpec().getTls()).singleElement().satisfies(tls -> {
+            assertThat(tls.getHosts()).containsExactly("saga.example.com");
+            assertThat(tls.getSecretName()).isEqualTo("saga-example-com-tls");
+        });
+        assertThat(ingress.getSpec().getRules()).singleElement()
+                .satisfies(rule -> assertThat(rule.getHost()).isEqualTo("saga.example.com"));
+        assertThat(ingress.getMetadata().getAnnotations())
+                .containsEntry("cert-manager.io/cluster-issuer", "letsencrypt");
+    }
+
+    @Test
+    void routesScaleButTheCoordinatorStaysSingle() {
+        Manifests manifests = Scenarios.manifests(Scenarios.named("30-replicas-values.yaml"));
+
+        assertThat(manifests.deployment("saga-order-route").getSpec().getReplicas()).isEqualTo(3);
+        assertThat(manifests.deployment("saga-credit-route").getSpec().getReplicas()).isEqualTo(3);
+        assertThat(manifests.deployment("saga-payment-route").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(manifests.deployment("saga-lra-coordinator").getSpec().getReplicas()).isEqualTo(1);
+        assertThat(manifests.configEnv(manifests.container("saga-lra-coordinator")).get("JAVA_TOOL_OPTIONS"))
+                .endsWith("-DRecoveryEnvironmentBean.periodicRecoveryPeriod=30");
+    }
+
+    @Test
+    void networkPoliciesCanBeTurnedOff() {
+        Manifests manifests = Scenarios.manifests(Scenarios.named("40-no-network-policies-values.yaml"));
+
+        assertThat(manifests.ofType(V1NetworkPolicy.class)).isEmpty();
+    }
+
+    @Test
+    void optionalObjectsAreRenderedWhenAskedFor() {
+        Manifests manifests = Scenarios.manifests(Scenarios.named("50-extras-values.yaml"));
+
+        assertThat(manifests.ofType(V1PodDisruptionBudget.class)).hasSize(3);
+        assertThat(manifests.ofType(V2HorizontalPodAutoscaler.class)).extracting(h -> h.getSpec().getScaleTargetRef()
+                .getName()).containsExactlyInAnyOrder("shop-order-route", "shop-credit-route", "shop-payment-route");
+        assertThat(manifests.custom("ServiceMonitor")).hasSize(3);
+        assertThat(manifests.custom("HTTPRoute")).hasSize(1);
+        assertThat(manifests.ofType(V1Ingress.class)).isEmpty();
+        for (String route : ROUTES) {
+            assertThat(manifests.deployment("shop-" + route).getSpec().getReplicas())
+                    .as("replicas are left to the autoscaler").isNull();
+        }
+    }
+
+    @Test
+    void optionalObjectsAreOffByDefault() {
+        Manifests manifests = Scenarios.manifests(Scenarios.named("00-defaults-values.yaml"));
+
+        assertThat(manifests.ofType(V1PodDisruptionBudget.class)).isEmpty();
+        assertThat(manifests.ofType(V2HorizontalPodAutoscaler.class)).isEmpty();
+        assertThat(manifests.custom("ServiceMonitor")).isEmpty();
+        assertThat(manifests.custom("HTTPRoute")).isEmpty();
+    }
+}

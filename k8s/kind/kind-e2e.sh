@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# kind-e2e.sh: deploys the saga system on a local kind cluster and runs the e2e suite through the ingress.
+# The GitHub Actions workflow .github/workflows/kind-e2e.yml runs exactly these steps, one step each, so a
+# laptop with Docker, kind, kubectl, Helm 3.21 and Java 17 reproduces a CI run with `k8s/kind/kind-e2e.sh all helm`.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+
+CLUSTER="${KIND_CLUSTER:-saga}"
+NAMESPACE="${SAGA_NAMESPACE:-saga}"
+RELEASE="${SAGA_RELEASE:-saga}"
+BASE_URL="${SAGA_BASE_URL:-http://localhost}"
+# Traefik is the ingress controller: it runs inside the cluster, so NetworkPolicies can name it as the one peer
+# allowed to reach the routes (cloud-provider-kind's proxy runs outside the cluster and cannot be named that way).
+TRAEFIK_CHART_VERSION="${TRAEFIK_CHART_VERSION:-41.3.0}"
+# The node port Traefik listens on; k8s/kind/cluster.yaml maps it to port 80 of the host.
+TRAEFIK_NODE_PORT=30080
+READY_TIMEOUT="${SAGA_READY_TIMEOUT:-600}"
+COMPONENTS="lra-coordinator credit-route payment-route order-route"
+
+say() { echo "kind-e2e: $*"; }
+die() { echo "kind-e2e: error: $*" >&2; exit 1; }
+
+# The image tag: the project version, which the chart's appVersion carries (a test keeps them equal).
+version() { sed -n 's/^appVersion:[[:space:]]*//p' helm/saga/Chart.yaml | tr -d "\"' "; }
+
+usage() {
+  cat <<EOF
+Usage: k8s/kind/kind-e2e.sh <step> [args]
+
+Steps (in the order a run takes them)
+  cluster             create the kind cluster '$CLUSTER' from k8s/kind/cluster.yaml
+  images              build the four images with Jib into the local Docker engine and load them into the cluster
+  ingress             install Traefik $TRAEFIK_CHART_VERSION (Helm chart) as NodePort $TRAEFIK_NODE_PORT, IngressClass traefik
+  deploy helm|kustomize
+                      install the system with the chart (helm upgrade --install --wait) or with
+                      kubectl apply -k k8s/overlays/kind, then wait until the API answers through the ingress
+  helm-test           helm test (places one order through the order-route Service)
+  e2e                 run the e2e suite against $BASE_URL
+  collect DIR         write kubectl describe output, pod logs, events and kind export logs under DIR
+  delete              delete the cluster
+  all helm|kustomize  cluster, images, ingress, deploy, (helm-test,) e2e
+
+Environment: KIND_CLUSTER ($CLUSTER), SAGA_NAMESPACE ($NAMESPACE), SAGA_RELEASE ($RELEASE),
+SAGA_BASE_URL ($BASE_URL), SAGA_READY_TIMEOUT seconds ($READY_TIMEOUT), TRAEFIK_CHART_VERSION.
+EOF
+}
+
+cmd_cluster() {
+  if kind get clusters 2>/dev/null | grep -qx "$CLUSTER"; then
+    say "cluster $CLUSTER exists"
+  else
+    kind create cluster --name "$CLUSTER" --config k8s/kind/cluster.yaml --wait 180s
+  fi
+  kubectl cluster-info --context "kind-$CLUSTER"
+}
+
+cmd_images() {
+  local tag c
+  tag="$(version)"
+  [ -n "$tag" ] || die "no appVersion in helm/saga/Chart.yaml"
+  ./mvnw -B -ntp -DskipTests package -Dquarkus.container-image.build=true
+  for c in $COMPONENTS; do
+    kind load docker-image --name "$CLUSTER" "k8saga/$c:$tag"
+  done
+}
+
+cmd_ingress() {
+  helm upgrade --install traefik traefik --repo https://traefik.github.io/charts --version "$TRAEFIK_CHART_VERSION" \
+    --namespace traefik --create-namespace \
+    --set service.type=NodePort --set "ports.web.nodePort=$TRAEFIK_NODE_PORT" \
+    --set ingressClass.name=traefik --wait --timeout 5m
+}
+
+cmd_deploy() {
+  case "${1:-}" in
+    helm)
+      # The chart's defaults are the kind setup: bundled Kafka and PostgreSQL, an Ingress for Traefik.
+      helm upgrade --install "$RELEASE" helm/saga --namespace "$NAMESPACE" --create-namespace --wait --timeout 10m
+      ;;
+    kustomize)
+      kubectl apply -k k8s/overlays/kind
+      kubectl -n "$NAMESPACE" wait --for=condition=complete job --all --timeout "${READY_TIMEOUT}s"
+      kubectl -n "$NAMESPACE" wait --for=condition=available deployment --all --timeout "${READY_TIMEOUT}s"
+      ;;
+    *) die "deploy takes helm or kustomize" ;;
+  esac
+  wait_for_api
+}
+
+# Waits until each route answers through the ingress. A 404 from Traefik itself (no route yet) is plain text,
+# while credit-route answers an unknown customer with an application/problem+json 404.
+wait_for_api() {
+  local deadline=$((SECONDS + READY_TIMEOUT)) customers
+  say "waiting for the API at $BASE_URL"
+  until curl -fsS -o /dev/null "$BASE_URL/api/orders?size=1" &&
+    curl -fsS -o /dev/null "$BASE_URL/api/payments?orderId=readiness-probe" &&
+    customers="$(curl -sS -o /dev/null -w '%{http_code} %{content_type}' "$BASE_URL/api/customers/readiness-probe")" &&
+    [ "$customers" = "404 application/problem+json" ]; do
+    [ "$SECONDS" -lt "$deadline" ] || die "the API did not answer through the ingress within ${READY_TIMEOUT}s"
+    sleep 2
+  done
+  say "the API answers at $BASE_URL"
+}
+
+cmd_helm_test() {
+  helm test "$RELEASE" --namespace "$NAMESPACE" --logs --timeout 5m
+}
+
+# The e2e suite against the cluster: tests that stop processes of the local stack skip themselves.
+# -Dtest=none skips the unit tests of the helm module, which the e2e module needs in the reactor.
+cmd_e2e() {
+  ./mvnw -B -ntp -pl helm,e2e verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+    "-De2e.baseUrl=$BASE_URL" -De2e.sagaTimeoutSeconds=30 -De2e.settleSeconds=20
+}
+
+cmd_collect() {
+  local dir="${1:?collect needs a directory}" pod
+  mkdir -p "$dir/logs"
+  kubectl get all,ingress,networkpolicy,pvc,configmap,job -A -o wide >"$dir/resources.txt" 2>&1 || true
+  kubectl get events -A --sort-by=.lastTimestamp >"$dir/events.txt" 2>&1 || true
+  kubectl -n "$NAMESPACE" describe pods >"$dir/describe-pods.txt" 2>&1 || true
+  kubectl -n "$NAMESPACE" describe deployments,statefulsets,jobs >"$dir/describe-workloads.txt" 2>&1 || true
+  for pod in $(kubectl -n "$NAMESPACE" get pods -o name 2>/dev/null); do
+    kubectl -n "$NAMESPACE" logs "$pod" --all-containers --prefix >"$dir/logs/${pod#pod/}.log" 2>&1 || true
+    kubectl -n "$NAMESPACE" logs "$pod" --all-containers --prefix --previous \
+      >"$dir/logs/${pod#pod/}.previous.log" 2>/dev/null || rm -f "$dir/logs/${pod#pod/}.previous.log"
+  done
+  kind export logs --name "$CLUSTER" "$dir/kind" >/dev/null 2>&1 || true
+  say "diagnostics in $dir"
+}
+
+cmd_delete() { kind delete cluster --name "$CLUSTER"; }
+
+cmd_all() {
+  case "${1:-}" in helm | kustomize) ;; *) die "all takes helm or kustomize" ;; esac
+  cmd_cluster
+  cmd_images
+  cmd_ingress
+  cmd_deploy "$1"
+  if [ "$1" = helm ]; then cmd_helm_test; fi
+  cmd_e2e
+}
+
+step="${1:-help}"
+shift || true
+case "$step" in
+  cluster) cmd_cluster ;;
+  images) cmd_images ;;
+  ingress) cmd_ingress ;;
+  deploy) cmd_deploy "$@" ;;
+  helm-test) cmd_helm_test ;;
+  e2e) cmd_e2e ;;
+  collect) cmd_collect "$@" ;;
+  delete) cmd_delete ;;
+  all) cmd_all "$@" ;;
+  help | -h | --help) usage ;;
+  *) usage >&2; exit 2 ;;
+esac

@@ -1,0 +1,88 @@
+package io.k8saga.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.k8saga.chart.ChartRenderer;
+import io.k8saga.chart.Manifests;
+import io.kubernetes.client.custom.IntOrString;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ContainerPort;
+import io.kubernetes.client.openapi.models.V1Probe;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The chart (default values) and the kind overlay deploy the same applications: same image, same container ports,
+ * same probe paths and ports, same environment variable names (from env, ConfigMaps and Secrets alike).
+ */
+class ChartAgreementTest {
+
+    /** Set by quarkus-kubernetes in every generated Deployment; none of our applications reads it. */
+    private static final String GENERATED_ONLY = "KUBERNETES_NAMESPACE";
+
+    private static final Manifests CHART = Manifests.parse(
+            ChartRenderer.of(Repository.root().resolve("helm/saga")).render());
+
+    private static V1Container fromChart(String application) {
+        return CHART.container(ChartRenderer.DEFAULT_RELEASE + "-" + application);
+    }
+
+    private static V1Container fromK8s(String application) {
+        return Repository.kindOverlay().container(application);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lra-coordinator", "credit-route", "payment-route", "order-route"})
+    void sameImage(String application) {
+        // quarkus-kubernetes spells out Docker Hub's registry, which a bare name implies.
+        assertThat(fromK8s(application).getImage().replaceFirst("^docker\\.io/", ""))
+                .isEqualTo(fromChart(application).getImage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lra-coordinator", "credit-route", "payment-route", "order-route"})
+    void sameContainerPorts(String application) {
+        assertThat(ports(fromK8s(application))).isEqualTo(ports(fromChart(application)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lra-coordinator", "credit-route", "payment-route", "order-route"})
+    void sameProbePathsAndPorts(String application) {
+        assertThat(probes(fromK8s(application))).isEqualTo(probes(fromChart(application)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lra-coordinator", "credit-route", "payment-route", "order-route"})
+    void sameEnvironmentKeys(String application) {
+        List<String> k8s = new ArrayList<>(Repository.kindOverlay().envKeys(fromK8s(application)));
+        k8s.remove(GENERATED_ONLY);
+        assertThat(k8s).isEqualTo(CHART.envKeys(fromChart(application)));
+    }
+
+    private static Map<String, Integer> ports(V1Container container) {
+        Map<String, Integer> ports = new TreeMap<>();
+        for (V1ContainerPort port : container.getPorts()) {
+            ports.put(port.getName(), port.getContainerPort());
+        }
+        return ports;
+    }
+
+    /** Probe kind to "path on port number", named ports resolved. */
+    private static Map<String, String> probes(V1Container container) {
+        Map<String, String> probes = new TreeMap<>();
+        probes.put("startup", describe(container, container.getStartupProbe()));
+        probes.put("liveness", describe(container, container.getLivenessProbe()));
+        probes.put("readiness", describe(container, container.getReadinessProbe()));
+        return probes;
+    }
+
+    private static String describe(V1Container container, V1Probe probe) {
+        IntOrString port = probe.getHttpGet().getPort();
+        int number = port.isInteger() ? port.getIntValue() : ports(container).get(port.getStrValue());
+        return probe.getHttpGet().getPath() + " on " + number;
+    }
+}
