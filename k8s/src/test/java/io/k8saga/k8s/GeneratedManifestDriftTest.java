@@ -23,11 +23,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * or this test fails; {@code -Dk8s.sync=true} writes the files instead of comparing.
  *
  * <p>The comparison is by content, not text: the generator writes labels and named list entries (env, ports,
- * volumes) in an order that varies from one build to the next, which means nothing to Kubernetes.
+ * volumes) in an order that varies from one build to the next (two identical builds can differ), which means nothing
+ * to Kubernetes. For the same reason a sync rewrites a file only when its content changed, so re-syncing an
+ * unchanged configuration leaves the committed files as they are.
  */
 class GeneratedManifestDriftTest {
 
-    private static final String SYNC_COMMAND = "./mvnw -pl helm,k8s test -Dk8s.sync=true";
+    private static final String SYNC_COMMAND = "k8s/sync-base.sh";
 
     @ParameterizedTest
     @ValueSource(strings = {"lra-coordinator", "credit-route", "payment-route", "order-route"})
@@ -35,18 +37,32 @@ class GeneratedManifestDriftTest {
         Path generated = Repository.root().resolve(application).resolve("target/kubernetes/kubernetes.yml");
         Path committed = Repository.root().resolve("k8s/base").resolve(application).resolve("kubernetes.yml");
         assertThat(generated)
-                .as("%s is built by `./mvnw package -pl %s`; build the application before this module", generated, application)
+                .as("%s is missing: build the applications before this module, e.g. "
+                        + "./mvnw -q -DskipTests package -pl lra-coordinator,credit-route,payment-route,order-route",
+                        generated)
                 .isRegularFile();
 
-        if (Boolean.getBoolean("k8s.sync")) {
+        if (Boolean.getBoolean("k8s.sync") && !isInSync(committed, generated, application)) {
             Files.writeString(committed, stamp(application) + Files.readString(generated));
         }
 
         String committedText = Files.readString(committed);
-        assertThat(committedText).as("the generated stamp of %s", committed).startsWith(stamp(application));
+        assertThat(committedText)
+                .as("%s must start with the generated stamp; run %s and commit the result", committed, SYNC_COMMAND)
+                .startsWith(stamp(application));
         assertThat(canonical(committedText))
-                .as("%s differs from the generated %s; run %s and commit the result", committed, generated, SYNC_COMMAND)
+                .as("%s differs from the generated %s; if %s is the change you want, run %s and commit the result",
+                        committed, generated, generated, SYNC_COMMAND)
                 .isEqualTo(canonical(Files.readString(generated)));
+    }
+
+    private static boolean isInSync(Path committed, Path generated, String application) throws IOException {
+        if (!Files.isRegularFile(committed)) {
+            return false;
+        }
+        String committedText = Files.readString(committed);
+        return committedText.startsWith(stamp(application))
+                && canonical(committedText).equals(canonical(Files.readString(generated)));
     }
 
     private static String stamp(String application) {

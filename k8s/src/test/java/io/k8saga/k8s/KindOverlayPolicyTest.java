@@ -4,18 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8saga.chart.Manifests;
 import io.k8saga.chart.Manifests.ContainerRef;
+import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1HTTPIngressPath;
 import io.kubernetes.client.openapi.models.V1Ingress;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +32,14 @@ import org.junit.jupiter.api.Test;
  * chart follows hold for the plain manifests too.
  */
 class KindOverlayPolicyTest {
+
+    /** The labels of the deployment contract. */
+    private static final String NAME = "app.kubernetes.io/name";
+    private static final String COMPONENT = "app.kubernetes.io/component";
+    private static final String PART_OF = "app.kubernetes.io/part-of";
+    private static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    private static final List<String> STANDARD_LABELS = List.of(NAME, "app.kubernetes.io/instance", COMPONENT, PART_OF,
+            "app.kubernetes.io/version", MANAGED_BY);
 
     private final Manifests overlay = Repository.kindOverlay();
 
@@ -47,6 +64,73 @@ class KindOverlayPolicyTest {
     }
 
     @Test
+    void theApplicationsProbeOnThePortNamedHttp() {
+        for (String name : Repository.APPLICATIONS) {
+            V1Container container = application(name);
+            assertThat(List.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe()))
+                    .as(name)
+                    .allSatisfy(probe -> assertThat(probe.getHttpGet().getPort().getStrValue()).isEqualTo("http"));
+        }
+    }
+
+    @Test
+    void everyObjectCarriesTheStandardLabels() {
+        for (KubernetesObject object : overlay.all()) {
+            if (object instanceof V1Namespace) {
+                continue;
+            }
+            // The overlay's Secrets are not in the base, which sets instance and version.
+            List<String> keys = object instanceof V1Secret ? List.of(NAME, COMPONENT, PART_OF, MANAGED_BY) : STANDARD_LABELS;
+            assertThat(object.getMetadata().getLabels()).as(describe(object)).containsKeys(keys.toArray(String[]::new))
+                    .containsEntry(PART_OF, "saga");
+        }
+    }
+
+    @Test
+    void everyWorkloadAndItsPodsCarryAllStandardLabelsWithTheProjectVersion() {
+        String version = System.getProperty("project.version");
+        assertThat(version).as("system property project.version (set by the k8s pom)").isNotBlank();
+        for (Map.Entry<String, V1ObjectMeta> entry : workloadAndPodMetadata().entrySet()) {
+            assertThat(entry.getValue().getLabels()).as(entry.getKey())
+                    .containsKeys(STANDARD_LABELS.toArray(String[]::new))
+                    .containsEntry("app.kubernetes.io/version", version);
+        }
+    }
+
+    @Test
+    void selectorsUseOnlyNameInstanceAndComponent() {
+        Set<String> allowed = Set.of(NAME, "app.kubernetes.io/instance", COMPONENT);
+        List<Map<String, String>> selectors = new ArrayList<>();
+        overlay.ofType(V1Deployment.class).forEach(d -> selectors.add(d.getSpec().getSelector().getMatchLabels()));
+        overlay.ofType(V1StatefulSet.class).forEach(s -> selectors.add(s.getSpec().getSelector().getMatchLabels()));
+        overlay.ofType(V1Service.class).forEach(s -> selectors.add(s.getSpec().getSelector()));
+        assertThat(selectors).isNotEmpty().allSatisfy(selector -> assertThat(allowed).containsAll(selector.keySet()));
+    }
+
+    private static String describe(KubernetesObject object) {
+        return object.getKind() + " " + object.getMetadata().getName();
+    }
+
+    /** The metadata of every Deployment, StatefulSet, Job and Service, and of their pod templates. */
+    private Map<String, V1ObjectMeta> workloadAndPodMetadata() {
+        Map<String, V1ObjectMeta> metadata = new HashMap<>();
+        for (V1Deployment d : overlay.ofType(V1Deployment.class)) {
+            metadata.put(describe(d), d.getMetadata());
+            metadata.put(describe(d) + " pods", d.getSpec().getTemplate().getMetadata());
+        }
+        for (V1StatefulSet s : overlay.ofType(V1StatefulSet.class)) {
+            metadata.put(describe(s), s.getMetadata());
+            metadata.put(describe(s) + " pods", s.getSpec().getTemplate().getMetadata());
+        }
+        for (V1Job j : overlay.ofType(V1Job.class)) {
+            metadata.put(describe(j), j.getMetadata());
+            metadata.put(describe(j) + " pods", j.getSpec().getTemplate().getMetadata());
+        }
+        overlay.ofType(V1Service.class).forEach(s -> metadata.put(describe(s), s.getMetadata()));
+        return metadata;
+    }
+
+    @Test
     void everyContainerHasResourceRequestsAndLimits() {
         for (ContainerRef ref : overlay.containers()) {
             assertThat(ref.container().getResources()).as(ref.ownerName()).isNotNull();
@@ -64,6 +148,15 @@ class KindOverlayPolicyTest {
             assertThat(pod.getEnableServiceLinks()).as(ref.ownerName()).isFalse();
             assertThat(ref.container().getSecurityContext().getAllowPrivilegeEscalation()).as(ref.ownerName()).isFalse();
             assertThat(ref.container().getSecurityContext().getCapabilities().getDrop()).as(ref.ownerName()).containsExactly("ALL");
+        }
+    }
+
+    @Test
+    void theApplicationsRunAsUser185() {
+        for (String name : Repository.APPLICATIONS) {
+            V1PodSpec pod = overlay.deployment(name).getSpec().getTemplate().getSpec();
+            assertThat(pod.getSecurityContext().getRunAsUser()).as(name).isEqualTo(185L);
+            assertThat(pod.getSecurityContext().getFsGroup()).as(name).isEqualTo(185L);
         }
     }
 
