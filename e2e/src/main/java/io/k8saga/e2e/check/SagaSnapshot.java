@@ -1,0 +1,29 @@
+package io.k8saga.e2e.check;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the three public APIs say at one moment: every order, the customers those orders name, and each order's
+ * payments. The invariant checker judges only this, so it can be fed broken states in tests.
+ *
+ * @param customers by customer id; a customer the API does not know is absent
+ * @param payments by order id; an order without payments maps to an empty list or is absent
+ */
+public record SagaSnapshot(List<Order> orders, Map<String, Customer> customers, Map<String, List<Payment>> payments) {
+
+    public record Order(String orderId, String customerId, BigDecimal amount, String currency, String status,
+            String rejectionReason) {
+    }
+
+    public record Customer(String customerId, BigDecimal creditLimit, BigDecimal creditReserved) {
+    }
+
+    public record Payment(String paymentId, String orderId, BigDecimal amount, String currency, String status) {
+    }
+
+    List<Payment> paymentsOf(String orderId) {
+        return payments.getOrDefault(orderId, List.of());
+    }
+}
