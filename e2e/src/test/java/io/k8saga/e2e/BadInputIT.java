@@ -57,6 +57,22 @@ class BadInputIT {
                         "{\"customerId\":\"$ID\",\"amount\":10,\"paymentToken\":\"" + LONG_65 + "\"}", 400, "paymentToken"),
                 bad("text/plain content type", "text/plain", "{\"customerId\":\"$ID\",\"amount\":10}", 415,
                         "Content-Type"),
+                bad("amount 1e308", JSON, "{\"customerId\":\"$ID\",\"amount\":1e308}", 400, "amount"),
+                bad("amount as the string NaN", JSON, "{\"customerId\":\"$ID\",\"amount\":\"NaN\"}", 400, "amount"),
+                bad("amount as the string Infinity", JSON, "{\"customerId\":\"$ID\",\"amount\":\"Infinity\"}", 400,
+                        "amount"),
+                bad("bare NaN, which is not JSON", JSON, "{\"customerId\":\"$ID\",\"amount\":NaN}", 400, "body"),
+                bad("amount as an object", JSON, "{\"customerId\":\"$ID\",\"amount\":{\"value\":10}}", 400, "amount"),
+                bad("currency as a number", JSON, "{\"customerId\":\"$ID\",\"amount\":10,\"currency\":978}", 400,
+                        "currency"),
+                bad("the same field twice", JSON, "{\"customerId\":\"$ID\",\"amount\":10,\"amount\":20}", 400, "body"),
+                bad("nesting 3000 deep", JSON,
+                        "{\"customerId\":\"$ID\",\"amount\":10,\"x\":" + "[".repeat(3000) + "]".repeat(3000) + "}", 400,
+                        "body"),
+                bad("SQL fragment in customerId", JSON, "{\"customerId\":\"x' OR '1'='1\",\"amount\":10}", 400,
+                        "customerId"),
+                bad("JSON null", JSON, "null", 400, "body"),
+                bad("trailing garbage", JSON, "{\"customerId\":\"$ID\",\"amount\":10} xyz", 400, "body"),
                 Arguments.of("Idempotency-Key of 129 characters", new BadRequest(JSON,
                         "{\"customerId\":\"$ID\",\"amount\":10}", Map.of("Idempotency-Key", "k".repeat(129)), 400,
                         "Idempotency-Key")));
@@ -86,7 +102,13 @@ class BadInputIT {
                 bad("customerId as a number", JSON, "{\"customerId\":7,\"name\":\"N\",\"creditLimit\":1}", 400,
                         "customerId"),
                 bad("text/plain content type", "text/plain", "{\"customerId\":\"$ID\",\"name\":\"N\",\"creditLimit\":1}",
-                        415, "Content-Type"));
+                        415, "Content-Type"),
+                bad("creditLimit 1e308", JSON, "{\"customerId\":\"$ID\",\"name\":\"N\",\"creditLimit\":1e308}", 400,
+                        "creditLimit"),
+                bad("the same field twice", JSON,
+                        "{\"customerId\":\"$ID\",\"name\":\"N\",\"name\":\"M\",\"creditLimit\":1}", 400, "body"),
+                bad("script fragment in customerId", JSON,
+                        "{\"customerId\":\"<script>alert(1)</script>\",\"name\":\"N\",\"creditLimit\":1}", 400, "customerId"));
     }
 
     @ParameterizedTest(name = "POST /api/orders, {0}")

@@ -1,6 +1,9 @@
 package io.k8saga.common.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,13 +14,15 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a JSON request body field by field, so every type or range mistake is reported with the field's name.
- * Unknown fields are ignored. Strings are never coerced into numbers or the other way round.
+ * Unknown fields are ignored; a field given twice is an error (which one would count is not obvious). Strings are
+ * never coerced into numbers or the other way round.
  */
 public final class JsonRequest {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     // application/json or application/<something>+json, with optional parameters such as charset.
@@ -45,14 +50,24 @@ public final class JsonRequest {
         JsonNode root;
         try {
             root = MAPPER.readTree(body);
+        } catch (StreamConstraintsException e) {
+            // Jackson's limits (nesting depth, number and string length) guard the parser; they carry no location.
+            throw ApiException.invalidField("body", "exceeds the parser's limits: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            throw ApiException.invalidField("body", "malformed JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr());
+            throw ApiException.invalidField("body", describe(e));
         }
         if (root == null || !root.isObject()) {
             throw ApiException.invalidField("body", "must be a JSON object");
         }
         return new JsonRequest(root);
+    }
+
+    private static String describe(JsonProcessingException e) {
+        String problem = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+                ? "duplicate field" + e.getOriginalMessage().substring("Duplicate field".length())
+                : "malformed JSON";
+        JsonLocation at = e.getLocation();
+        return at == null ? problem : problem + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
     public String requiredText(String field, int maxLength) {

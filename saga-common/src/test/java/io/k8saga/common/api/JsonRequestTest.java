@@ -52,6 +52,27 @@ class JsonRequestTest {
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.field()).isEqualTo("body"));
     }
 
+    @Test
+    void refusesAFieldGivenTwice() {
+        assertThatThrownBy(() -> JsonRequest.parse("{\"amount\": 10, \"amount\": 20}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.field()).isEqualTo("body");
+                    assertThat(e.getMessage()).contains("duplicate field 'amount'");
+                });
+    }
+
+    @Test
+    void refusesNestingBeyondTheParsersLimitAsBadInput() {
+        String deep = "{\"x\": " + "[".repeat(3000) + "]".repeat(3000) + "}";
+
+        assertThatThrownBy(() -> JsonRequest.parse(deep))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.field()).isEqualTo("body");
+                    assertThat(e.getMessage()).contains("limits");
+                });
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"text/plain", "application/xml", "application/jsonx"})
     void refusesOtherContentTypesWith415(String contentType) {
