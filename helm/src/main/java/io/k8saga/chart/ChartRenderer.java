@@ -46,6 +46,10 @@ public final class ChartRenderer {
      * {@link #withKubeVersion(String)} says otherwise; helm-java's own default is 1.20, older than the chart supports.
      */
     public static final String DEFAULT_KUBE_VERSION = "v1.32.0";
+    /** The chart's three saga services (values under {@code routes}), by component name. */
+    public static final List<String> ROUTES = List.of("order-route", "credit-route", "payment-route");
+    /** The chart's four Quarkus applications: the three routes and the LRA coordinator. */
+    public static final List<String> APPLICATIONS = List.of("order-route", "credit-route", "payment-route", "lra-coordinator");
 
     private static final String HOOK_ANNOTATION = "helm.sh/hook";
     private static final String DISGUISED_HOOK_ANNOTATION = "rendered-test.k8saga.io/hook";

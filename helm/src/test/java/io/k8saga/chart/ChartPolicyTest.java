@@ -41,9 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ChartPolicyTest {
 
-    private static final List<String> ROUTES = List.of("order-route", "credit-route", "payment-route");
-    private static final List<String> QUARKUS_APPS =
-            List.of("order-route", "credit-route", "payment-route", "lra-coordinator");
+    private static final List<String> ROUTES = ChartRenderer.ROUTES;
+    private static final List<String> QUARKUS_APPS = ChartRenderer.APPLICATIONS;
     private static final Map<String, Integer> PORTS =
             Map.of("order-route", 8081, "credit-route", 8082, "payment-route", 8083, "lra-coordinator", 8090);
     private static final Set<String> SELECTOR_LABELS = Set.of("app.kubernetes.io/name", "app.kubernetes.io/instance",

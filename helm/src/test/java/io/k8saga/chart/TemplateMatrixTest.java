@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** {@code helm template} over every ci/ scenario, and what each scenario is there to show. */
 class TemplateMatrixTest {
 
-    private static final List<String> ROUTES = List.of("order-route", "credit-route", "payment-route");
+    private static final List<String> ROUTES = ChartRenderer.ROUTES;
 
     @ParameterizedTest
     @MethodSource("io.k8saga.chart.Scenarios#all")

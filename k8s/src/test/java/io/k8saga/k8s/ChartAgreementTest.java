@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The chart (default values) and the kind overlay deploy the same applications: same image, same container ports,
@@ -36,7 +36,7 @@ class ChartAgreementTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lra-coordinator", "credit-route", "payment-route", "order-route"})
+    @MethodSource("io.k8saga.k8s.Repository#applications")
     void sameImage(String application) {
         // quarkus-kubernetes spells out Docker Hub's registry, which a bare name implies.
         assertThat(fromK8s(application).getImage().replaceFirst("^docker\\.io/", ""))
@@ -44,19 +44,19 @@ class ChartAgreementTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lra-coordinator", "credit-route", "payment-route", "order-route"})
+    @MethodSource("io.k8saga.k8s.Repository#applications")
     void sameContainerPorts(String application) {
         assertThat(ports(fromK8s(application))).isEqualTo(ports(fromChart(application)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lra-coordinator", "credit-route", "payment-route", "order-route"})
+    @MethodSource("io.k8saga.k8s.Repository#applications")
     void sameProbePathsAndPorts(String application) {
         assertThat(probes(fromK8s(application))).isEqualTo(probes(fromChart(application)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lra-coordinator", "credit-route", "payment-route", "order-route"})
+    @MethodSource("io.k8saga.k8s.Repository#applications")
     void sameEnvironmentKeys(String application) {
         List<String> k8s = new ArrayList<>(Repository.kindOverlay().envKeys(fromK8s(application)));
         k8s.remove(GENERATED_ONLY);

@@ -204,7 +204,9 @@ class KindOverlayPolicyTest {
                 .map(policy -> policy.getSpec().getPodSelector().getMatchLabels())
                 .filter(Objects::nonNull)
                 .toList();
-        for (String name : List.of("lra-coordinator", "credit-route", "payment-route", "order-route", "kafka", "postgresql")) {
+        List<String> workloads = new ArrayList<>(Repository.APPLICATIONS);
+        workloads.addAll(List.of("kafka", "postgresql"));
+        for (String name : workloads) {
             assertThat(protectedPods).as(name).contains(Map.of("app.kubernetes.io/name", name));
         }
     }

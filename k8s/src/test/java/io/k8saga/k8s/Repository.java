@@ -1,5 +1,6 @@
 package io.k8saga.k8s;
 
+import io.k8saga.chart.ChartRenderer;
 import io.k8saga.chart.Manifests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,11 +13,16 @@ import java.util.concurrent.TimeUnit;
 final class Repository {
 
     /** The four Quarkus applications; each has a module and a directory k8s/base/{@literal <name>}. */
-    static final List<String> APPLICATIONS = List.of("lra-coordinator", "credit-route", "payment-route", "order-route");
+    static final List<String> APPLICATIONS = ChartRenderer.APPLICATIONS;
 
     private static Manifests kindOverlay;
 
     private Repository() {
+    }
+
+    /** {@link #APPLICATIONS} for {@code @MethodSource}. */
+    static List<String> applications() {
+        return APPLICATIONS;
     }
 
     static Path root() {

@@ -31,9 +31,6 @@ import java.util.regex.Pattern;
  */
 final class ChartEnvironment {
 
-    /** The chart's applications, which ./saga runs from their Quarkus jars. */
-    static final List<String> APPLICATIONS = List.of("lra-coordinator", "credit-route", "payment-route", "order-route");
-
     private static final String COMPONENT_LABEL = "app.kubernetes.io/component";
 
     private final Manifests rendered;
@@ -67,7 +64,7 @@ final class ChartEnvironment {
     void writeTo(Path envDir) {
         try {
             Files.createDirectories(envDir);
-            for (String application : APPLICATIONS) {
+            for (String application : ChartRenderer.APPLICATIONS) {
                 StringBuilder lines = new StringBuilder("# " + application
                         + ": the environment helm/saga renders for its container, with local addresses\n");
                 environmentOf(application).forEach((key, value) -> lines.append(key).append('=').append(value).append('\n'));

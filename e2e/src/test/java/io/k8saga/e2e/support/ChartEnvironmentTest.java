@@ -2,6 +2,7 @@ package io.k8saga.e2e.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.k8saga.chart.ChartRenderer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -66,7 +67,7 @@ class ChartEnvironmentTest {
     void writesOneEnvironmentFilePerApplication(@TempDir Path envDir) throws Exception {
         rendered().writeTo(envDir);
 
-        for (String application : ChartEnvironment.APPLICATIONS) {
+        for (String application : ChartRenderer.APPLICATIONS) {
             assertThat(Files.readAllLines(envDir.resolve(application + ".env")))
                     .anyMatch(line -> line.startsWith("QUARKUS_HTTP_PORT="))
                     .allMatch(line -> line.startsWith("#") || line.matches("[A-Z_][A-Z0-9_]*=.*"));
