@@ -35,7 +35,7 @@ public final class SnapshotReader {
     public SagaSnapshot read() throws IOException, InterruptedException {
         List<Order> orders = new ArrayList<>();
         for (int page = 0; ; page++) {
-            JsonNode body = get("/api/orders?size=" + PAGE_SIZE + "&page=" + page, 200);
+            JsonNode body = get("/api/orders?size=" + PAGE_SIZE + "&page=" + page);
             body.get("items").forEach(item -> orders.add(order(item)));
             if ((long) (page + 1) * PAGE_SIZE >= body.get("total").asLong()) {
                 break;
@@ -52,7 +52,7 @@ public final class SnapshotReader {
                 }
             }
             List<Payment> ofOrder = new ArrayList<>();
-            get("/api/payments?orderId=" + encode(order.orderId()), 200).forEach(item -> ofOrder.add(new Payment(
+            get("/api/payments?orderId=" + encode(order.orderId())).forEach(item -> ofOrder.add(new Payment(
                     item.get("paymentId").asText(), item.get("orderId").asText(), item.get("amount").decimalValue(),
                     item.get("currency").asText(), item.get("status").asText())));
             payments.put(order.orderId(), ofOrder);
@@ -67,30 +67,27 @@ public final class SnapshotReader {
                 reason == null || reason.isNull() ? null : reason.asText());
     }
 
-    private JsonNode get(String pathAndQuery, int expectedStatus) throws IOException, InterruptedException {
-        HttpResponse<String> response = send(pathAndQuery);
-        if (response.statusCode() != expectedStatus) {
-            throw new IOException("GET " + pathAndQuery + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return json.readTree(response.body());
+    /** The body of a 200; any other answer fails the read. */
+    private JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
+        return read(pathAndQuery, false);
     }
 
     /** The body of a 200, or null for a 404 (a customer the API does not know). */
     private JsonNode getOrNull(String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> response = send(pathAndQuery);
-        if (response.statusCode() == 404) {
+        return read(pathAndQuery, true);
+    }
+
+    private JsonNode read(String pathAndQuery, boolean notFoundIsNull) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(pathAndQuery))
+                .timeout(Duration.ofSeconds(10)).header("Accept", "application/json").GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (notFoundIsNull && response.statusCode() == 404) {
             return null;
         }
         if (response.statusCode() != 200) {
             throw new IOException("GET " + pathAndQuery + " answered " + response.statusCode() + ": " + response.body());
         }
         return json.readTree(response.body());
-    }
-
-    private HttpResponse<String> send(String pathAndQuery) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(pathAndQuery))
-                .timeout(Duration.ofSeconds(10)).header("Accept", "application/json").GET().build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static String encode(String value) {

@@ -107,16 +107,13 @@ public final class LocalStack {
 
     /** Renders the chart and writes each application's environment, with this stack's ports, to SAGA_ENV_DIR. */
     private void writeChartEnvironment() {
-        int base = Settings.portBase();
         String pgHost = System.getenv().getOrDefault("SAGA_PG_HOST", "localhost");
         String pgPort = System.getenv().getOrDefault("SAGA_PG_PORT", "5432");
-        Map<String, String> local = Map.of(
-                "order-route", "127.0.0.1:" + (base + 1),
-                "credit-route", "127.0.0.1:" + (base + 2),
-                "payment-route", "127.0.0.1:" + (base + 3),
-                "lra-coordinator", "127.0.0.1:" + (base + 10),
-                "kafka", "127.0.0.1:" + (base + 1012),
-                "postgresql", pgHost + ":" + pgPort);
+        Map<String, String> local = new LinkedHashMap<>();
+        for (String component : List.of("order-route", "credit-route", "payment-route", "lra-coordinator", "kafka")) {
+            local.put(component, "127.0.0.1:" + portOf(component));
+        }
+        local.put("postgresql", pgHost + ":" + pgPort);
         ChartEnvironment.render(repoRoot, local, sagaHome.resolve("data"), SAGA_TIMEOUT.toSeconds() + "s",
                 System.getenv().getOrDefault("SAGA_PG_PASSWORD", "saga")).writeTo(envDir());
     }
@@ -127,22 +124,36 @@ public final class LocalStack {
 
     /** The environment of every ./saga command run for this stack (on top of this JVM's own). */
     Map<String, String> environment() {
-        int base = Settings.portBase();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SAGA_HOME", sagaHome.toString());
         env.put("SAGA_BUILD", "never");
-        env.put("SAGA_GATEWAY_PORT", String.valueOf(base));
-        env.put("SAGA_ORDER_PORT", String.valueOf(base + 1));
-        env.put("SAGA_CREDIT_PORT", String.valueOf(base + 2));
-        env.put("SAGA_PAYMENT_PORT", String.valueOf(base + 3));
-        env.put("SAGA_COORDINATOR_PORT", String.valueOf(base + 10));
-        env.put("SAGA_KAFKA_PORT", String.valueOf(base + 1012));
-        env.put("SAGA_KAFKA_CONTROLLER_PORT", String.valueOf(base + 1013));
+        env.put("SAGA_GATEWAY_PORT", String.valueOf(portOf("gateway")));
+        env.put("SAGA_ORDER_PORT", String.valueOf(portOf("order-route")));
+        env.put("SAGA_CREDIT_PORT", String.valueOf(portOf("credit-route")));
+        env.put("SAGA_PAYMENT_PORT", String.valueOf(portOf("payment-route")));
+        env.put("SAGA_COORDINATOR_PORT", String.valueOf(portOf("lra-coordinator")));
+        env.put("SAGA_KAFKA_PORT", String.valueOf(portOf("kafka")));
+        env.put("SAGA_KAFKA_CONTROLLER_PORT", String.valueOf(portOf("kafka-controller")));
         env.put("SAGA_TIMEOUT", SAGA_TIMEOUT.toSeconds() + "s");
         if (Settings.chartDriven()) {
             env.put("SAGA_ENV_DIR", envDir().toString());
         }
         return env;
+    }
+
+    /** The port of each component of this stack: the gateway on {@code e2e.portBase}, the others above it. */
+    private static int portOf(String component) {
+        int offset = switch (component) {
+            case "gateway" -> 0;
+            case "order-route" -> 1;
+            case "credit-route" -> 2;
+            case "payment-route" -> 3;
+            case "lra-coordinator" -> 10;
+            case "kafka" -> 1012;
+            case "kafka-controller" -> 1013;
+            default -> throw new IllegalArgumentException("no port for " + component);
+        };
+        return Settings.portBase() + offset;
     }
 
     private int run(ProcessBuilder builder, Path output, String label) throws IOException {
