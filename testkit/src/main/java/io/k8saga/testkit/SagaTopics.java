@@ -24,10 +24,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class SagaTopics implements AutoCloseable {
 
     public static final String LRA_HEADER = "Long-Running-Action";
+    public static final String EVENT_ID_HEADER = "eventId";
 
     private final KafkaProducer<String, String> producer;
     private final KafkaConsumer<String, String> consumer;
     private final Map<String, ConsumerRecord<String, String>> seen = new ConcurrentHashMap<>();
+    private final Map<String, Integer> counts = new ConcurrentHashMap<>();
 
     /** Connects to the broker SagaInfraResource started and follows {@code watchedTopic} from its start. */
     public SagaTopics(String watchedTopic) {
@@ -45,10 +47,21 @@ public final class SagaTopics implements AutoCloseable {
         consumer.subscribe(List.of(watchedTopic));
     }
 
-    /** Publishes and waits for the broker's acknowledgement, so the record is there when this returns. */
+    /**
+     * Publishes an event with a new event id and waits for the broker's acknowledgement, so the record is there
+     * when this returns.
+     */
     public void publish(String topic, String key, String lraId, String json) {
+        publish(topic, key, lraId, json, UUID.randomUUID().toString());
+    }
+
+    /** Publishes with the given event id (null: none), e.g. to deliver the same event twice. */
+    public void publish(String topic, String key, String lraId, String json, String eventId) {
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, json);
         record.headers().add(LRA_HEADER, lraId.getBytes(StandardCharsets.UTF_8));
+        if (eventId != null) {
+            record.headers().add(EVENT_ID_HEADER, eventId.getBytes(StandardCharsets.UTF_8));
+        }
         try {
             producer.send(record).get();
         } catch (Exception e) {
@@ -61,13 +74,28 @@ public final class SagaTopics implements AutoCloseable {
      * from an Awaitility condition.
      */
     public ConsumerRecord<String, String> latest(String key) {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> seen.put(record.key(), record));
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+            seen.put(record.key(), record);
+            counts.merge(record.key(), 1, Integer::sum);
+        });
         return seen.get(key);
+    }
+
+    /** How many records with this key the watched topic held so far (as of the last {@link #latest} call). */
+    public int count(String key) {
+        return counts.getOrDefault(key, 0);
+    }
+
+    /** The value of a header of a record, or null. */
+    public static String header(ConsumerRecord<String, String> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** Forgets what was seen for a key, to wait for a later record with it. */
     public void forget(String key) {
         seen.remove(key);
+        counts.remove(key);
     }
 
     public boolean hasSeen(String key) {

@@ -1,11 +1,16 @@
 package io.k8saga.credit.message;
 
+import io.k8saga.common.api.Formats;
 import io.k8saga.common.db.Retry;
 import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.OrderCreated;
+import io.k8saga.common.message.Inbox;
+import io.k8saga.common.message.InvalidEventException;
+import io.k8saga.common.message.Outbox;
 import io.k8saga.credit.domain.CreditService;
 import io.k8saga.credit.domain.ReservationStatus;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The credit step of the saga: turns an {@link OrderCreated} into a reservation and the event that reports it,
@@ -15,21 +20,46 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class CreditSagaHandler {
 
     private final CreditService credit;
+    private final Inbox inbox;
+    private final Outbox outbox;
+    private final String creditTopic;
 
-    CreditSagaHandler(CreditService credit) {
+    CreditSagaHandler(CreditService credit, Inbox inbox, Outbox outbox,
+            @ConfigProperty(name = "saga.topics.customers") String creditTopic) {
         this.credit = credit;
+        this.inbox = inbox;
+        this.outbox = outbox;
+        this.creditTopic = creditTopic;
     }
 
-    /** Returns the event to publish, or null when the saga was compensated before this step ran. */
-    public CreditEvent reserve(OrderCreated order) {
-        ReservationStatus status = Retry.onConflict(
-                () -> credit.reserve(order.orderId(), order.customerId(), order.amount()));
-        return switch (status) {
-            case PENDING, CONFIRMED -> CreditEvent.of(CreditEvent.Type.CREDIT_RESERVED, order);
-            case LIMIT_EXCEEDED -> CreditEvent.of(CreditEvent.Type.CREDIT_LIMIT_EXCEEDED, order);
-            case CUSTOMER_NOT_FOUND -> CreditEvent.of(CreditEvent.Type.CUSTOMER_NOT_FOUND, order);
-            case RELEASED -> null;
-        };
+    /** Refuses, before any saga is joined, an event this step could never act on; it goes to the dead letters. */
+    public void validate(OrderCreated order) {
+        // The order id goes unescaped into the coordinator's callback URLs, so only URL-safe ids are accepted.
+        boolean wellFormed = order.orderId() != null && Formats.ID.matcher(order.orderId()).matches()
+                && order.customerId() != null && order.amount() != null
+                && Formats.moneyProblem(order.amount(), false) == null;
+        if (!wellFormed) {
+            throw new InvalidEventException("malformed OrderCreated: " + order);
+        }
+    }
+
+    /**
+     * Reserves (or refuses) the order's credit and stores the outcome event, in one transaction with the inbox
+     * record, so a repeat of the event does nothing. Nothing is reported when the saga was compensated first.
+     */
+    public void reserve(OrderCreated order, String eventId, String sagaId) {
+        inbox.applyOnce(eventId, () -> {
+            ReservationStatus status = credit.reserve(order.orderId(), order.customerId(), order.amount());
+            CreditEvent.Type outcome = switch (status) {
+                case PENDING, CONFIRMED -> CreditEvent.Type.CREDIT_RESERVED;
+                case LIMIT_EXCEEDED -> CreditEvent.Type.CREDIT_LIMIT_EXCEEDED;
+                case CUSTOMER_NOT_FOUND -> CreditEvent.Type.CUSTOMER_NOT_FOUND;
+                case RELEASED -> null;
+            };
+            if (outcome != null) {
+                outbox.add(creditTopic, order.orderId(), sagaId, CreditEvent.of(outcome, order));
+            }
+        });
     }
 
     public void release(String orderId) {

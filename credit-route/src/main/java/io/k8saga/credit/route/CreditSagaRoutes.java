@@ -1,10 +1,11 @@
 package io.k8saga.credit.route;
 
 import io.k8saga.common.events.OrderCreated;
+import io.k8saga.common.message.EventConsumers;
+import io.k8saga.common.message.Inbox;
 import io.k8saga.credit.message.CreditSagaHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.model.SagaPropagation;
 
 /** The credit step of the order saga, with its compensation and completion right below it. */
@@ -12,29 +13,37 @@ import org.apache.camel.model.SagaPropagation;
 public class CreditSagaRoutes extends RouteBuilder {
 
     private final CreditSagaHandler handler;
+    private final EventConsumers consumers;
+    private final Inbox inbox;
 
-    CreditSagaRoutes(CreditSagaHandler handler) {
+    CreditSagaRoutes(CreditSagaHandler handler, EventConsumers consumers, Inbox inbox) {
         this.handler = handler;
+        this.consumers = consumers;
+        this.inbox = inbox;
     }
 
     @Override
     public void configure() {
-        // Every new order asks for credit; the LRA id arrives in the Long-Running-Action Kafka header.
-        from("kafka:{{saga.topics.orders}}").routeId("consumeOrderEvents")
-                .unmarshal().json(OrderCreated.class)
-                .to("direct:reserveCredit");
+        consumers.register(this);
 
-        // Joins the order's saga, reserves the credit (or refuses) and reports the outcome.
+        // Every new order asks for credit; the LRA id arrives in the Long-Running-Action Kafka header.
+        // A replayed event is skipped here, before it could join a saga that ended long ago.
+        consumers.consume(this, "{{saga.topics.orders}}", "consumeOrderEvents")
+                .filter(method(inbox, "isNew(${header.eventId})"))
+                    .unmarshal().json(OrderCreated.class)
+                    .bean(handler, "validate")
+                    .to("direct:reserveCredit")
+                .end()
+                .to(EventConsumers.COMMIT_OFFSET);
+
+        // Joins the order's saga, then reserves the credit (or refuses) and stores the outcome event in the outbox.
         from("direct:reserveCredit").routeId("reserveCredit")
+                .errorHandler(noErrorHandler())
                 .saga().propagation(SagaPropagation.MANDATORY)
                     .option("orderId", simple("${body.orderId}"))
                     .compensation("direct:releaseCredit")
                     .completion("direct:confirmCredit")
-                .bean(handler, "reserve")
-                .filter(body().isNotNull())
-                    .setHeader(KafkaConstants.KEY, simple("${body.orderId}"))
-                    .marshal().json()
-                    .to("kafka:{{saga.topics.customers}}");
+                .bean(handler, "reserve(${body}, ${header.eventId}, ${header.Long-Running-Action})");
 
         // Compensation: the saga was cancelled, so the credit goes back (or a tombstone refuses a late reserve).
         from("direct:releaseCredit").routeId("releaseCredit")

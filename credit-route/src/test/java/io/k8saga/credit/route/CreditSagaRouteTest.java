@@ -113,6 +113,58 @@ class CreditSagaRouteTest {
     }
 
     @Test
+    void aRedeliveredEventIsAppliedAndReportedOnce() {
+        String customer = newCustomer(100);
+        String lra = LraClient.start();
+        String order = UUID.randomUUID().toString();
+        String eventId = UUID.randomUUID().toString();
+        topics.publish("order-events", order, lra, orderCreated(order, customer, "20.00"), eventId);
+        topics.publish("order-events", order, lra, orderCreated(order, customer, "20.00"), eventId);
+        String marker = publishOrder(LraClient.start(), customer, "1.00", UUID.randomUUID().toString(), order);
+
+        awaitOutcome(marker);
+        assertThat(topics.count(order)).isEqualTo(1);
+        assertCredit(customer, "21.0", "79.0");
+    }
+
+    @Test
+    void unreadableEventsGoToTheDeadLetterTopicAndTheRestOfThePartitionIsConsumed() {
+        String customer = newCustomer(100);
+        String key = UUID.randomUUID().toString();
+        try (SagaTopics deadLetters = new SagaTopics("order-events.dlq")) {
+            topics.publish("order-events", key, LraClient.start(), "{not json");
+            topics.publish("order-events", key + "-no-id", LraClient.start(), orderCreated(key, customer, "5.00"),
+                    null);
+            topics.publish("order-events", key + "-bad-id", LraClient.start(),
+                    orderCreated("bad/id", customer, "5.00"));
+            String behind = publishOrder(LraClient.start(), customer, "2.00", UUID.randomUUID().toString(), key);
+
+            assertThat(awaitOutcome(behind)).contains("CreditReserved");
+            for (String dead : List.of(key, key + "-no-id", key + "-bad-id")) {
+                var letter = await().atMost(DEADLINE).until(() -> deadLetters.latest(dead), Objects::nonNull);
+                assertThat(SagaTopics.header(letter, "deadLetterReason")).isNotBlank();
+                assertThat(SagaTopics.header(letter, "deadLetterOrigin")).startsWith("order-events/");
+            }
+        }
+        assertCredit(customer, "2.0", "98.0");
+    }
+
+    @Test
+    void anEventForASagaThatHasEndedChangesNothingAndDoesNotBlock() {
+        String customer = newCustomer(100);
+        String lra = LraClient.start();
+        LraClient.cancel(lra);
+        await().atMost(DEADLINE).until(() -> !LraClient.isActive(lra));
+        String order = UUID.randomUUID().toString();
+        publishOrder(lra, customer, "40.00", order, order);
+        String marker = publishOrder(LraClient.start(), customer, "1.00", UUID.randomUUID().toString(), order);
+
+        awaitOutcome(marker);
+        assertThat(topics.hasSeen(order)).isFalse();
+        assertCredit(customer, "1.0", "99.0");
+    }
+
+    @Test
     void concurrentOrdersNeverReserveMoreThanTheLimit() {
         String customer = newCustomer(100);
         List<String> orders = new ArrayList<>();
@@ -146,9 +198,13 @@ class CreditSagaRouteTest {
 
     /** Publishes OrderCreated under a Kafka key: an earlier order's key queues it behind that order's event. */
     private String publishOrder(String lra, String customer, String amount, String order, String key) {
-        topics.publish("order-events", key, lra, "{\"orderId\":\"" + order + "\",\"customerId\":\"" + customer
-                + "\",\"amount\":" + amount + ",\"currency\":\"EUR\",\"paymentToken\":\"tok_ok\"}");
+        topics.publish("order-events", key, lra, orderCreated(order, customer, amount));
         return order;
+    }
+
+    private static String orderCreated(String order, String customer, String amount) {
+        return "{\"orderId\":\"" + order + "\",\"customerId\":\"" + customer + "\",\"amount\":" + amount
+                + ",\"currency\":\"EUR\",\"paymentToken\":\"tok_ok\"}";
     }
 
     private String awaitOutcome(String order) {

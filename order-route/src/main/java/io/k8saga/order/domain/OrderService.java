@@ -5,6 +5,7 @@ import io.k8saga.order.repository.OrderRepository;
 import io.k8saga.order.repository.OrderRepository.KeyedOrder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -55,9 +56,22 @@ public class OrderService {
         return orders.count(query);
     }
 
+    /** Records the order's LRA id; fails when the order was given up as an orphan meanwhile. */
     @Transactional
     public void attachSaga(String orderId, String sagaId) {
-        orders.attachSaga(orderId, sagaId);
+        if (!orders.attachSaga(orderId, sagaId)) {
+            throw new IllegalStateException("order " + orderId + " is no longer waiting for its saga");
+        }
+    }
+
+    /**
+     * An order stored but never given an LRA (its process died before the saga started) would stay PENDING for
+     * ever; once it is older than {@code olderThan} it is rejected with reason TIMEOUT, as its saga would have been.
+     * Returns how many.
+     */
+    @Transactional
+    public int rejectOrphans(Duration olderThan) {
+        return orders.rejectWithoutSaga(OffsetDateTime.now().minus(olderThan));
     }
 
     @Transactional

@@ -3,34 +3,57 @@ package io.k8saga.order.message;
 import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.OrderCreated;
 import io.k8saga.common.events.PaymentEvent;
+import io.k8saga.common.message.InvalidEventException;
+import io.k8saga.common.message.Outbox;
 import io.k8saga.order.domain.Order;
 import io.k8saga.order.domain.OrderService;
 import io.k8saga.order.domain.RejectionReason;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /** Connects the saga's messages and callbacks to {@link OrderService}. */
 @ApplicationScoped
 public class OrderSagaHandler {
 
-    private final OrderService orders;
+    private static final Logger LOG = Logger.getLogger(OrderSagaHandler.class);
 
-    OrderSagaHandler(OrderService orders) {
+    private final OrderService orders;
+    private final Outbox outbox;
+    private final String orderTopic;
+    private final Duration orphanAge;
+
+    OrderSagaHandler(OrderService orders, Outbox outbox,
+            @ConfigProperty(name = "saga.topics.orders") String orderTopic,
+            @ConfigProperty(name = "saga.timeout") Duration sagaTimeout,
+            @ConfigProperty(name = "saga.orphan-grace") Duration orphanGrace) {
         this.orders = orders;
+        this.outbox = outbox;
+        this.orderTopic = orderTopic;
+        this.orphanAge = sagaTimeout.plus(orphanGrace);
     }
 
-    /** Records the new LRA on the order and returns the event that asks the participants to act. */
-    public OrderCreated sagaStarted(@ExchangeProperty(OrderSagaStarter.ORDER_ID) String orderId,
+    /**
+     * Records the new LRA on the order and stores the OrderCreated that asks the participants to act, in one
+     * transaction: the event goes out if and only if the order knows its saga.
+     */
+    public void sagaStarted(@ExchangeProperty(OrderSagaStarter.ORDER_ID) String orderId,
             @Header(Exchange.SAGA_LONG_RUNNING_ACTION) String sagaId) {
-        orders.attachSaga(orderId, sagaId);
-        Order order = orders.find(orderId).orElseThrow();
-        return new OrderCreated(order.orderId(), order.customerId(), order.amount(), order.currency(),
-                order.paymentToken());
+        QuarkusTransaction.requiringNew().run(() -> {
+            orders.attachSaga(orderId, sagaId);
+            Order order = orders.find(orderId).orElseThrow();
+            outbox.add(orderTopic, orderId, sagaId, new OrderCreated(order.orderId(), order.customerId(),
+                    order.amount(), order.currency(), order.paymentToken()));
+        });
     }
 
     public boolean isRefusal(CreditEvent event) {
+        requireSagaEvent(event == null ? null : event.type(), event);
         return event.type() != CreditEvent.Type.CREDIT_RESERVED;
     }
 
@@ -42,6 +65,7 @@ public class OrderSagaHandler {
     }
 
     public boolean isAuthorized(PaymentEvent event) {
+        requireSagaEvent(event == null ? null : event.type(), event);
         return event.type() == PaymentEvent.Type.PAYMENT_AUTHORIZED;
     }
 
@@ -55,5 +79,18 @@ public class OrderSagaHandler {
 
     public void reject(String orderId) {
         orders.reject(orderId);
+    }
+
+    public void rejectOrphans() {
+        int rejected = orders.rejectOrphans(orphanAge);
+        if (rejected > 0) {
+            LOG.warnf("Rejected %d order(s) whose saga never started (older than %s)", rejected, orphanAge);
+        }
+    }
+
+    private static void requireSagaEvent(Object type, Object event) {
+        if (type == null) {
+            throw new InvalidEventException("an event without a type: " + event);
+        }
     }
 }

@@ -65,9 +65,18 @@ public class OrderRepository {
         return sql.count("SELECT COUNT(*) FROM orders" + filter.where(), filter.params().toArray());
     }
 
+    /** Records the order's LRA; false when it has one already or is no longer PENDING (rejected as an orphan). */
     public boolean attachSaga(String orderId, String sagaId) {
-        return sql.update("UPDATE orders SET saga_id = ?, updated_at = ? WHERE order_id = ? AND saga_id IS NULL",
+        return sql.update("UPDATE orders SET saga_id = ?, updated_at = ?"
+                + " WHERE order_id = ? AND saga_id IS NULL AND status = 'PENDING'",
                 sagaId, OffsetDateTime.now(), orderId) == 1;
+    }
+
+    /** Rejects, with reason TIMEOUT, the PENDING orders created before {@code cutoff} that never got an LRA. */
+    public int rejectWithoutSaga(OffsetDateTime cutoff) {
+        return sql.update("UPDATE orders SET status = 'REJECTED', rejection_reason = ?, updated_at = ?"
+                + " WHERE status = 'PENDING' AND saga_id IS NULL AND created_at < ?",
+                RejectionReason.TIMEOUT.name(), OffsetDateTime.now(), cutoff);
     }
 
     /** Remembers why a participant refused; the first reason wins. */

@@ -2,11 +2,12 @@ package io.k8saga.order.route;
 
 import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.PaymentEvent;
+import io.k8saga.common.message.EventConsumers;
+import io.k8saga.common.message.Inbox;
 import io.k8saga.order.message.OrderSagaHandler;
 import io.k8saga.order.message.OrderSagaStarter;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.model.SagaCompletionMode;
 import org.apache.camel.model.SagaPropagation;
 
@@ -18,15 +19,21 @@ import org.apache.camel.model.SagaPropagation;
 public class OrderSagaRoutes extends RouteBuilder {
 
     private final OrderSagaHandler handler;
+    private final EventConsumers consumers;
+    private final Inbox inbox;
 
-    OrderSagaRoutes(OrderSagaHandler handler) {
+    OrderSagaRoutes(OrderSagaHandler handler, EventConsumers consumers, Inbox inbox) {
         this.handler = handler;
+        this.consumers = consumers;
+        this.inbox = inbox;
     }
 
     @Override
     public void configure() {
-        // Starts the LRA for a stored order and publishes OrderCreated with the LRA id in its headers.
-        // Called through OrderSagaStarter, on an exchange that carries nothing but the order id.
+        consumers.register(this);
+
+        // Starts the LRA for a stored order, records it and stores OrderCreated (LRA id in its headers) in the
+        // outbox. Called through OrderSagaStarter, on an exchange that carries nothing but the order id.
         from("direct:startOrderSaga").routeId("startOrderSaga")
                 .saga().propagation(SagaPropagation.REQUIRES_NEW)
                     .completionMode(SagaCompletionMode.MANUAL)
@@ -34,10 +41,7 @@ public class OrderSagaRoutes extends RouteBuilder {
                     .option("orderId", exchangeProperty(OrderSagaStarter.ORDER_ID))
                     .compensation("direct:rejectOrder")
                     .completion("direct:approveOrder")
-                .bean(handler, "sagaStarted")
-                .setHeader(KafkaConstants.KEY, exchangeProperty(OrderSagaStarter.ORDER_ID))
-                .marshal().json()
-                .to("kafka:{{saga.topics.orders}}");
+                .bean(handler, "sagaStarted");
 
         // Compensation: the saga was cancelled (a refusal or the time limit), so the order is rejected.
         from("direct:rejectOrder").routeId("rejectOrder")
@@ -47,29 +51,47 @@ public class OrderSagaRoutes extends RouteBuilder {
         from("direct:approveOrder").routeId("approveOrder")
                 .bean(handler, "approve(${header.orderId})");
 
-        // Credit refusals end the saga; CreditReserved is payment-route's cue, not ours.
-        from("kafka:{{saga.topics.customers}}").routeId("consumeCustomerEvents")
-                .unmarshal().json(CreditEvent.class)
-                .filter(method(handler, "isRefusal"))
-                    .bean(handler, "creditRefused")
-                    .to("direct:compensateOrderSaga");
+        // Credit refusals end the saga; CreditReserved is payment-route's cue, not ours. The effect here is a call
+        // to the coordinator, so the inbox records the event after it: a crash in between repeats the call, and
+        // ending an LRA that has ended already is dropped as such (EventFailures).
+        consumers.consume(this, "{{saga.topics.customers}}", "consumeCustomerEvents")
+                .filter(method(inbox, "isNew(${header.eventId})"))
+                    .unmarshal().json(CreditEvent.class)
+                    .filter(method(handler, "isRefusal"))
+                        .bean(handler, "creditRefused")
+                        .to("direct:compensateOrderSaga")
+                    .end()
+                    .bean(inbox, "record(${header.eventId})")
+                .end()
+                .to(EventConsumers.COMMIT_OFFSET);
 
         // The payment outcome ends the saga either way.
-        from("kafka:{{saga.topics.payments}}").routeId("consumePaymentEvents")
-                .unmarshal().json(PaymentEvent.class)
-                .choice()
-                    .when(method(handler, "isAuthorized"))
-                        .to("direct:completeOrderSaga")
-                    .otherwise()
-                        .bean(handler, "paymentDeclined")
-                        .to("direct:compensateOrderSaga");
+        consumers.consume(this, "{{saga.topics.payments}}", "consumePaymentEvents")
+                .filter(method(inbox, "isNew(${header.eventId})"))
+                    .unmarshal().json(PaymentEvent.class)
+                    .choice()
+                        .when(method(handler, "isAuthorized"))
+                            .to("direct:completeOrderSaga")
+                        .otherwise()
+                            .bean(handler, "paymentDeclined")
+                            .to("direct:compensateOrderSaga")
+                    .end()
+                    .bean(inbox, "record(${header.eventId})")
+                .end()
+                .to(EventConsumers.COMMIT_OFFSET);
 
         // Closes the LRA named in the Long-Running-Action header: the coordinator calls every completion.
         from("direct:completeOrderSaga").routeId("completeOrderSaga")
+                .errorHandler(noErrorHandler())
                 .to("saga:complete");
 
         // Cancels the LRA named in the Long-Running-Action header: the coordinator calls every compensation.
         from("direct:compensateOrderSaga").routeId("compensateOrderSaga")
+                .errorHandler(noErrorHandler())
                 .to("saga:compensate");
+
+        // An order whose process died between storing it and starting its saga is rejected once it is old enough.
+        from("timer:rejectOrphanOrders?period={{saga.orphan-check-interval}}").routeId("rejectOrphanOrders")
+                .bean(handler, "rejectOrphans");
     }
 }

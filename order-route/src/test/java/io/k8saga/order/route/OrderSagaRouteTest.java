@@ -6,12 +6,16 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.k8saga.order.domain.OrderRequest;
+import io.k8saga.order.domain.OrderService;
 import io.k8saga.testkit.LraClient;
 import io.k8saga.testkit.SagaInfraResource;
 import io.k8saga.testkit.SagaTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -33,6 +37,9 @@ class OrderSagaRouteTest {
 
     @ConfigProperty(name = "camel.lra.coordinator-url")
     String coordinatorUrl;
+
+    @Inject
+    OrderService orders;
 
     private SagaTopics topics;
 
@@ -141,6 +148,19 @@ class OrderSagaRouteTest {
         given().get("/api/orders/" + orderId).then()
                 .body("status", equalTo("APPROVED"))
                 .body("rejectionReason", equalTo(null));
+    }
+
+    @Test
+    void anOrderWhoseSagaNeverStartedIsRejectedOnceItIsOldEnough() {
+        // As if order-route died right after storing the order: stored, but no LRA was ever started for it.
+        String orderId = orders.place(new OrderRequest("c-9", new BigDecimal("5.00"), "EUR", "tok_ok"), null)
+                .order().orderId();
+
+        // saga.timeout (5s) + saga.orphan-grace (2s) in the test profile, checked every second.
+        awaitStatus(orderId, "REJECTED");
+        given().get("/api/orders/" + orderId).then()
+                .body("rejectionReason", equalTo("TIMEOUT"))
+                .body("sagaId", equalTo(null));
     }
 
     private String placeOrder(String body) {

@@ -4,9 +4,13 @@ import io.k8saga.common.api.Formats;
 import io.k8saga.common.db.Retry;
 import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.PaymentEvent;
+import io.k8saga.common.message.Inbox;
+import io.k8saga.common.message.InvalidEventException;
+import io.k8saga.common.message.Outbox;
 import io.k8saga.payment.domain.Payment;
 import io.k8saga.payment.domain.PaymentService;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,18 +23,28 @@ public class PaymentSagaHandler {
     private static final Logger LOG = Logger.getLogger(PaymentSagaHandler.class);
 
     private final PaymentService payments;
+    private final Inbox inbox;
+    private final Outbox outbox;
+    private final String paymentTopic;
 
-    PaymentSagaHandler(PaymentService payments) {
+    PaymentSagaHandler(PaymentService payments, Inbox inbox, Outbox outbox,
+            @ConfigProperty(name = "saga.topics.payments") String paymentTopic) {
         this.payments = payments;
+        this.inbox = inbox;
+        this.outbox = outbox;
+        this.paymentTopic = paymentTopic;
     }
 
     /**
-     * True for the events this step acts on: credit reserved for a well-formed order. The other outcomes of the
-     * credit step are none of this service's business; a malformed event is logged and dropped before the saga
-     * is joined (the saga then times out and is compensated).
+     * True for the events this step acts on: credit reserved for an order. The other outcomes of the credit step
+     * are none of this service's business. A malformed CreditReserved is refused before the saga is joined: it
+     * goes to the dead letters (and the saga times out and is compensated).
      */
     public boolean accepts(CreditEvent event) {
-        if (event == null || event.type() != CreditEvent.Type.CREDIT_RESERVED) {
+        if (event == null || event.type() == null) {
+            throw new InvalidEventException("a credit event without a type: " + event);
+        }
+        if (event.type() != CreditEvent.Type.CREDIT_RESERVED) {
             return false;
         }
         // The order id goes unescaped into the coordinator's callback URLs, so only URL-safe ids are accepted.
@@ -38,23 +52,30 @@ public class PaymentSagaHandler {
                 && event.amount() != null && Formats.moneyProblem(event.amount(), false) == null
                 && event.currency() != null && Formats.CURRENCY.matcher(event.currency()).matches();
         if (!wellFormed) {
-            LOG.warnf("Dropped a malformed CreditReserved event: %s", event);
+            throw new InvalidEventException("malformed CreditReserved: " + event);
         }
-        return wellFormed;
+        return true;
     }
 
-    /** Returns the event to publish, or null when the saga was compensated before this step ran. */
-    public PaymentEvent authorize(CreditEvent credit) {
-        Payment payment = Retry.onConflict(() -> payments.authorize(credit.orderId(), credit.amount(),
-                credit.currency(), credit.paymentToken()));
-        return switch (payment.status()) {
-            case AUTHORIZED, CAPTURED -> event(PaymentEvent.Type.PAYMENT_AUTHORIZED, payment);
-            case DECLINED -> event(PaymentEvent.Type.PAYMENT_DECLINED, payment);
-            case VOIDED -> {
+    /**
+     * Authorizes (or declines) the payment and stores the outcome event, in one transaction with the inbox record,
+     * so a repeat of the event does nothing. Nothing is reported when the saga was compensated first.
+     */
+    public void authorize(CreditEvent credit, String eventId, String sagaId) {
+        inbox.applyOnce(eventId, () -> {
+            Payment payment = payments.authorize(credit.orderId(), credit.amount(), credit.currency(),
+                    credit.paymentToken());
+            PaymentEvent.Type outcome = switch (payment.status()) {
+                case AUTHORIZED, CAPTURED -> PaymentEvent.Type.PAYMENT_AUTHORIZED;
+                case DECLINED -> PaymentEvent.Type.PAYMENT_DECLINED;
+                case VOIDED -> null;
+            };
+            if (outcome == null) {
                 LOG.infof("Order %s: the saga was compensated already, payment step refused", credit.orderId());
-                yield null;
+            } else {
+                outbox.add(paymentTopic, payment.orderId(), sagaId, event(outcome, payment));
             }
-        };
+        });
     }
 
     public void voidPayment(String orderId) {

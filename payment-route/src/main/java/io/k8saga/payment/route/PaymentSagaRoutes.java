@@ -1,10 +1,11 @@
 package io.k8saga.payment.route;
 
 import io.k8saga.common.events.CreditEvent;
+import io.k8saga.common.message.EventConsumers;
+import io.k8saga.common.message.Inbox;
 import io.k8saga.payment.message.PaymentSagaHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.model.SagaPropagation;
 
 /** The payment step of the order saga, with its compensation and completion right below it. */
@@ -12,31 +13,40 @@ import org.apache.camel.model.SagaPropagation;
 public class PaymentSagaRoutes extends RouteBuilder {
 
     private final PaymentSagaHandler handler;
+    private final EventConsumers consumers;
+    private final Inbox inbox;
 
-    PaymentSagaRoutes(PaymentSagaHandler handler) {
+    PaymentSagaRoutes(PaymentSagaHandler handler, EventConsumers consumers, Inbox inbox) {
         this.handler = handler;
+        this.consumers = consumers;
+        this.inbox = inbox;
     }
 
     @Override
     public void configure() {
-        // Reserved credit asks for a payment; other credit outcomes are ignored before any saga is joined.
-        // The LRA id arrives in the Long-Running-Action Kafka header.
-        from("kafka:{{saga.topics.customers}}").routeId("consumeCustomerEvents")
-                .unmarshal().json(CreditEvent.class)
-                .filter(method(handler, "accepts"))
-                    .to("direct:authorizePayment");
+        consumers.register(this);
 
-        // Joins the order's saga, authorizes the payment (or declines it) and reports the outcome.
+        // Reserved credit asks for a payment; other credit outcomes are ignored before any saga is joined.
+        // The LRA id arrives in the Long-Running-Action Kafka header. A replayed event is skipped here, before it
+        // could join a saga that ended long ago.
+        consumers.consume(this, "{{saga.topics.customers}}", "consumeCustomerEvents")
+                .filter(method(inbox, "isNew(${header.eventId})"))
+                    .unmarshal().json(CreditEvent.class)
+                    .filter(method(handler, "accepts"))
+                        .to("direct:authorizePayment")
+                    .end()
+                .end()
+                .to(EventConsumers.COMMIT_OFFSET);
+
+        // Joins the order's saga, then authorizes the payment (or declines it) and stores the outcome event in the
+        // outbox.
         from("direct:authorizePayment").routeId("authorizePayment")
+                .errorHandler(noErrorHandler())
                 .saga().propagation(SagaPropagation.MANDATORY)
                     .option("orderId", simple("${body.orderId}"))
                     .compensation("direct:voidPayment")
                     .completion("direct:capturePayment")
-                .bean(handler, "authorize")
-                .filter(body().isNotNull())
-                    .setHeader(KafkaConstants.KEY, simple("${body.orderId}"))
-                    .marshal().json()
-                    .to("kafka:{{saga.topics.payments}}");
+                .bean(handler, "authorize(${body}, ${header.eventId}, ${header.Long-Running-Action})");
 
         // Compensation: the saga was cancelled, so the hold is released (or a tombstone refuses a late authorize).
         from("direct:voidPayment").routeId("voidPayment")

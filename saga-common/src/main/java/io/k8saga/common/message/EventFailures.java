@@ -1,0 +1,126 @@
+package io.k8saga.common.message;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides, for an event whose processing failed, whether to try it again. An event that can never be applied
+ * (unreadable, invalid) is not retried and goes to the dead-letter topic; an outage (database, coordinator, broker)
+ * is retried for as long as it lasts, so the partition waits rather than losing the event; anything else is retried
+ * a few times and then dead-lettered. A step whose saga has already ended (its LRA finished or timed out while the
+ * event waited) is not retried either: its compensation ran, so there is nothing left to do.
+ */
+@ApplicationScoped
+public class EventFailures {
+
+    /** Exchange property set when the failure was a saga that had ended; the event is then dropped, not dead-lettered. */
+    public static final String SAGA_ENDED = "sagaEnded";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventFailures.class);
+    private static final Set<String> LRA_REFUSALS = Set.of("Cannot join LRA", "Cannot complete LRA",
+            "Cannot compensate LRA");
+    // SQL state classes of an outage or a lost race: connection, rollback, resources, operator intervention.
+    private static final Set<String> TRANSIENT_SQL_CLASSES = Set.of("08", "40", "53", "57", "HY");
+
+    private final String coordinatorUrl;
+    private final int attempts;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    EventFailures(@ConfigProperty(name = "camel.lra.coordinator-url") String coordinatorUrl,
+            @ConfigProperty(name = "saga.events.attempts") int attempts) {
+        this.coordinatorUrl = coordinatorUrl;
+        this.attempts = attempts;
+    }
+
+    /** The retry predicate of every event consumer (Camel's retryWhile). */
+    public boolean retry(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int attempt = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        if (isInvalid(failure)) {
+            return false;
+        }
+        if (isLraRefusal(failure)) {
+            String sagaId = exchange.getIn().getHeader(Exchange.SAGA_LONG_RUNNING_ACTION, String.class);
+            if (hasEnded(sagaId)) {
+                exchange.setProperty(SAGA_ENDED, true);
+                return false;
+            }
+            return true;
+        }
+        return isOutage(failure) || attempt < attempts;
+    }
+
+    static boolean isInvalid(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof InvalidEventException || t instanceof JsonProcessingException
+                    || t instanceof InvalidPayloadException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isOutage(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException || t instanceof TimeoutException || t instanceof RetriableException
+                    || t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && isTransientSqlState(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isTransientSqlState(String state) {
+        // No state at all: the pool's own errors, such as a connection acquisition timeout.
+        return state == null || "23505".equals(state)
+                || (state.length() >= 2 && TRANSIENT_SQL_CLASSES.contains(state.substring(0, 2)));
+    }
+
+    static boolean isLraRefusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && LRA_REFUSALS.contains(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when the coordinator says the LRA is over (unknown to it, or no longer active). */
+    boolean hasEnded(String sagaId) {
+        // The id comes from a message header: only our own coordinator is ever asked.
+        if (sagaId == null || !sagaId.startsWith(coordinatorUrl.replaceFirst("/+$", "") + "/")) {
+            return false;
+        }
+        try {
+            HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(sagaId + "/status"))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return status.statusCode() == 404 || (status.statusCode() == 200 && !"Active".equals(status.body()));
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.debug("Cannot ask the coordinator about {}: {}", sagaId, e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.k8saga.common.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import io.k8saga.common.db.DataAccessException;
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/** How a failed event is classified: the pure part of {@link EventFailures}. */
+class EventFailuresTest {
+
+    @Test
+    void unreadableAndInvalidEventsAreInvalidWhereverTheyAreWrapped() {
+        assertThat(EventFailures.isInvalid(new RuntimeException(new JsonParseException(null, "bad")))).isTrue();
+        assertThat(EventFailures.isInvalid(new InvalidEventException("no eventId"))).isTrue();
+        assertThat(EventFailures.isInvalid(new IllegalStateException("boom"))).isFalse();
+    }
+
+    @Test
+    void connectionLossesRollbacksAndLostRacesAreOutages() {
+        assertThat(EventFailures.isOutage(sql("08001"))).as("connection refused").isTrue();
+        assertThat(EventFailures.isOutage(sql("57P01"))).as("admin shutdown").isTrue();
+        assertThat(EventFailures.isOutage(sql("40001"))).as("serialization failure").isTrue();
+        assertThat(EventFailures.isOutage(sql("23505"))).as("unique violation, a lost race").isTrue();
+        assertThat(EventFailures.isOutage(sql(null))).as("pool acquisition timeout").isTrue();
+        assertThat(EventFailures.isOutage(new CompletionException(new ConnectException("refused")))).isTrue();
+    }
+
+    @Test
+    void brokenRulesAndBugsAreNotOutages() {
+        assertThat(EventFailures.isOutage(sql("23514"))).as("check constraint").isFalse();
+        assertThat(EventFailures.isOutage(new NullPointerException())).isFalse();
+    }
+
+    @Test
+    void theCoordinatorRefusingAnLraIsRecognisedThroughWrappers() {
+        assertThat(EventFailures.isLraRefusal(new CompletionException(
+                new org.apache.camel.RuntimeCamelException("Cannot join LRA")))).isTrue();
+        assertThat(EventFailures.isLraRefusal(new IllegalStateException("Cannot join"))).isFalse();
+    }
+
+    private static RuntimeException sql(String state) {
+        return new DataAccessException(new SQLException("failed", state));
+    }
+}
