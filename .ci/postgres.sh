@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts (or stops) a throw-away PostgreSQL 15 for the e2e pass: one database and one user per service.
-# Usage: .ci/postgres.sh start|stop   Env: SAGA_PG_PORT (default 55432), SAGA_PG_PASSWORD (default saga).
+# Starts (or stops) a throw-away PostgreSQL 15 for the e2e pass: one database and one user per service; restart
+# stops and starts the same server on its data (the fault tests' database restart).
+# Usage: .ci/postgres.sh start|stop|restart   Env: SAGA_PG_PORT (default 55432), SAGA_PG_PASSWORD (default saga).
 set -euo pipefail
 
 port=${SAGA_PG_PORT:-55432}
@@ -44,8 +45,14 @@ stop() {
   fi
 }
 
+restart() {
+  as_postgres "$bin/pg_ctl" -D "$data/db" -l "$data/server.log" -m fast -w \
+    -o "-p $port -k $data -c listen_addresses=127.0.0.1" restart >/dev/null
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  restart) restart ;;
+  *) echo "usage: $0 start|stop|restart" >&2; exit 2 ;;
 esac
