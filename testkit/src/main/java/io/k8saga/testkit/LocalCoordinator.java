@@ -38,6 +38,8 @@ public final class LocalCoordinator implements AutoCloseable {
                 "-Dquarkus.http.port=" + port,
                 "-DObjectStoreEnvironmentBean.objectStoreDir=" + objectStore,
                 "-DObjectStoreEnvironmentBean.communicationStore.objectStoreDir=" + objectStore,
+                // The coordinator accepts requests once its first recovery scan is done; that waits this long.
+                "-DRecoveryEnvironmentBean.recoveryBackoffPeriod=1",
                 "-jar", jar.toString()), Map.of(), workDir);
         LocalCoordinator started = new LocalCoordinator(coordinator, port);
         coordinator.awaitHttp(URI.create(started.url() + "/lra-coordinator"), START_TIMEOUT);

@@ -25,6 +25,7 @@ public final class SagaTopics implements AutoCloseable {
 
     public static final String LRA_HEADER = "Long-Running-Action";
     public static final String EVENT_ID_HEADER = "eventId";
+    public static final String EVENT_TYPE_HEADER = "eventType";
 
     private final KafkaProducer<String, String> producer;
     private final KafkaConsumer<String, String> consumer;
@@ -57,8 +58,18 @@ public final class SagaTopics implements AutoCloseable {
 
     /** Publishes with the given event id (null: none), e.g. to deliver the same event twice. */
     public void publish(String topic, String key, String lraId, String json, String eventId) {
+        send(topic, key, json, Map.of(LRA_HEADER, lraId), eventId);
+    }
+
+    /** Publishes an {@code OrderOutcome} for the order on order-events, as order-route does when an order is final. */
+    public void publishOrderOutcome(String orderId, String decision) {
+        send("order-events", orderId, "{\"orderId\":\"" + orderId + "\",\"decision\":\"" + decision + "\"}",
+                Map.of(EVENT_TYPE_HEADER, "OrderOutcome"), UUID.randomUUID().toString());
+    }
+
+    private void send(String topic, String key, String json, Map<String, String> headers, String eventId) {
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, json);
-        record.headers().add(LRA_HEADER, lraId.getBytes(StandardCharsets.UTF_8));
+        headers.forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
         if (eventId != null) {
             record.headers().add(EVENT_ID_HEADER, eventId.getBytes(StandardCharsets.UTF_8));
         }

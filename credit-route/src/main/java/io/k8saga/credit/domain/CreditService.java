@@ -67,22 +67,33 @@ public class CreditService {
     /** Compensation: gives the credit back; when nothing was reserved yet, leaves a tombstone instead. */
     @Transactional
     public void release(String orderId) {
+        giveBack(orderId, false);
+    }
+
+    /**
+     * The order was rejected (its outcome event): as {@link #release}, and a reservation confirmed by a completion
+     * that the order's own decision overtook is given back too, since the order is what the customer sees.
+     */
+    @Transactional
+    public void settleRejected(String orderId) {
+        giveBack(orderId, true);
+    }
+
+    private void giveBack(String orderId, boolean evenIfConfirmed) {
         Optional<Reservation> found = reservations.lock(orderId);
         if (found.isEmpty()) {
             reservations.insert(Reservation.tombstone(orderId));
             return;
         }
         Reservation reservation = found.get();
-        switch (reservation.status()) {
-            case PENDING -> {
-                Customer customer = customers.lock(reservation.customerId()).orElseThrow();
-                customers.updateReserved(customer.release(reservation.amount()));
-                reservations.updateStatus(reservation.withStatus(ReservationStatus.RELEASED));
-            }
-            case CONFIRMED -> LOG.warnf("Order %s: compensation after completion ignored", orderId);
-            default -> {
-                // Already released or never reserved: nothing to give back.
-            }
+        boolean held = reservation.status() == ReservationStatus.PENDING
+                || (evenIfConfirmed && reservation.status() == ReservationStatus.CONFIRMED);
+        if (held) {
+            Customer customer = customers.lock(reservation.customerId()).orElseThrow();
+            customers.updateReserved(customer.release(reservation.amount()));
+            reservations.updateStatus(reservation.withStatus(ReservationStatus.RELEASED));
+        } else if (reservation.status() == ReservationStatus.CONFIRMED) {
+            LOG.warnf("Order %s: compensation after completion ignored", orderId);
         }
     }
 

@@ -4,6 +4,7 @@ import io.k8saga.common.api.Formats;
 import io.k8saga.common.db.Retry;
 import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.OrderCreated;
+import io.k8saga.common.events.OrderOutcome;
 import io.k8saga.common.message.Inbox;
 import io.k8saga.common.message.InvalidEventException;
 import io.k8saga.common.message.Outbox;
@@ -58,6 +59,24 @@ public class CreditSagaHandler {
             };
             if (outcome != null) {
                 outbox.add(creditTopic, order.orderId(), sagaId, CreditEvent.of(outcome, order));
+            }
+        });
+    }
+
+    /**
+     * Settles the reservation by the order's outcome, in one transaction with the inbox record: confirmed for an
+     * approved order, released for a rejected one (a tombstone when nothing was reserved yet). Whatever the
+     * coordinator's callbacks did before, the reservation ends as the order did.
+     */
+    public void settle(OrderOutcome outcome, String eventId) {
+        if (outcome.orderId() == null || outcome.decision() == null) {
+            throw new InvalidEventException("malformed OrderOutcome: " + outcome);
+        }
+        inbox.applyOnce(eventId, () -> {
+            if (outcome.decision() == OrderOutcome.Decision.APPROVED) {
+                credit.confirm(outcome.orderId());
+            } else {
+                credit.settleRejected(outcome.orderId());
             }
         });
     }

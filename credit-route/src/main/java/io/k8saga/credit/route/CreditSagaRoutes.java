@@ -1,7 +1,9 @@
 package io.k8saga.credit.route;
 
 import io.k8saga.common.events.OrderCreated;
+import io.k8saga.common.events.OrderOutcome;
 import io.k8saga.common.message.EventConsumers;
+import io.k8saga.common.message.EventHeaders;
 import io.k8saga.common.message.Inbox;
 import io.k8saga.credit.message.CreditSagaHandler;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,13 +28,20 @@ public class CreditSagaRoutes extends RouteBuilder {
     public void configure() {
         consumers.register(this);
 
-        // Every new order asks for credit; the LRA id arrives in the Long-Running-Action Kafka header.
-        // A replayed event is skipped here, before it could join a saga that ended long ago.
+        // Every new order asks for credit; the LRA id arrives in the Long-Running-Action Kafka header. Every final
+        // order settles its reservation, in case the coordinator's callback did not. A replayed event is skipped
+        // here, before it could join a saga that ended long ago.
         consumers.consume(this, "{{saga.topics.orders}}", "consumeOrderEvents")
                 .filter(method(inbox, "isNew(${header.eventId})"))
-                    .unmarshal().json(OrderCreated.class)
-                    .bean(handler, "validate")
-                    .to("direct:reserveCredit")
+                    .choice()
+                        .when(header(EventHeaders.EVENT_TYPE).isEqualTo(OrderOutcome.class.getSimpleName()))
+                            .unmarshal().json(OrderOutcome.class)
+                            .bean(handler, "settle(${body}, ${header.eventId})")
+                        .otherwise()
+                            .unmarshal().json(OrderCreated.class)
+                            .bean(handler, "validate")
+                            .to("direct:reserveCredit")
+                    .end()
                 .end()
                 .to(EventConsumers.COMMIT_OFFSET);
 

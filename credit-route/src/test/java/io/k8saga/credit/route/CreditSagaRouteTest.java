@@ -57,6 +57,25 @@ class CreditSagaRouteTest {
     }
 
     @Test
+    void theOrdersOutcomeSettlesTheReservationWhateverTheCallbacksDid() {
+        String customer = newCustomer(100);
+        String rejected = publishOrder(LraClient.start(), customer, "30.00");
+        String approved = publishOrder(LraClient.start(), customer, "20.00");
+        assertThat(awaitOutcome(rejected)).contains("CreditReserved");
+        assertThat(awaitOutcome(approved)).contains("CreditReserved");
+
+        // No LRA callback at all: the rejection alone gives the credit back, the approval keeps it.
+        topics.publishOrderOutcome(rejected, "REJECTED");
+        topics.publishOrderOutcome(approved, "APPROVED");
+        await().atMost(DEADLINE).untilAsserted(() -> assertCredit(customer, "20.0", "80.0"));
+
+        // An order rejected after its reservation was confirmed (the order's decision overtook a completion):
+        // the order is what counts, so the credit comes back.
+        topics.publishOrderOutcome(approved, "REJECTED");
+        await().atMost(DEADLINE).untilAsserted(() -> assertCredit(customer, "0.0", "100.0"));
+    }
+
+    @Test
     void compensationReleasesTheReservation() {
         String customer = newCustomer(100);
         String lra = LraClient.start();

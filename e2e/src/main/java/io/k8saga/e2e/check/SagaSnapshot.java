@@ -23,6 +23,16 @@ public record SagaSnapshot(List<Order> orders, Map<String, Customer> customers, 
     public record Payment(String paymentId, String orderId, BigDecimal amount, String currency, String status) {
     }
 
+    /** The part of this snapshot that concerns the given customers: their orders, and those orders' payments. */
+    public SagaSnapshot of(java.util.Collection<String> customerIds) {
+        List<Order> theirs = orders.stream().filter(order -> customerIds.contains(order.customerId())).toList();
+        Map<String, Customer> who = new java.util.HashMap<>(customers);
+        who.keySet().retainAll(customerIds);
+        Map<String, List<Payment>> paid = new java.util.HashMap<>();
+        theirs.forEach(order -> paid.put(order.orderId(), paymentsOf(order.orderId())));
+        return new SagaSnapshot(theirs, who, paid);
+    }
+
     List<Payment> paymentsOf(String orderId) {
         return payments.getOrDefault(orderId, List.of());
     }

@@ -93,6 +93,30 @@ public final class LocalStack {
         }
     }
 
+    /** The Kafka broker's bootstrap address, for tests that act on consumer groups. */
+    public String kafkaBootstrap() {
+        return "127.0.0.1:" + portOf("kafka");
+    }
+
+    /** Restarts the PostgreSQL server of {@code .ci/postgres.sh} (SAGA_PG_PORT), on its data. */
+    public void restartPostgres() {
+        try {
+            Process restart = new ProcessBuilder("bash", repoRoot.resolve(".ci/postgres.sh").toString(), "restart")
+                    .directory(repoRoot.toFile())
+                    .inheritIO()
+                    .start();
+            if (!restart.waitFor(2, TimeUnit.MINUTES) || restart.exitValue() != 0) {
+                restart.destroyForcibly();
+                throw new IllegalStateException(".ci/postgres.sh restart failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart PostgreSQL", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting PostgreSQL", e);
+        }
+    }
+
     /** Stops the stack and keeps its data and logs for a look after the run (unless -De2e.keepStack=true). */
     public void close() {
         if (Settings.keepStack()) {

@@ -52,6 +52,15 @@ public class OrderService {
         return orders.list(query);
     }
 
+    public Optional<Order> findBySagaId(String sagaId) {
+        return orders.findBySagaId(sagaId);
+    }
+
+    /** Orders still PENDING although older than {@code olderThan}: their saga should have ended. */
+    public List<Order> pendingLongerThan(Duration olderThan, int limit) {
+        return orders.pendingSince(OffsetDateTime.now().minus(olderThan), limit);
+    }
+
     public long count(OrderQuery query) {
         return orders.count(query);
     }
@@ -85,15 +94,15 @@ public class OrderService {
         orders.recordRejectionReason(orderId, reason);
     }
 
-    /** Completion callback. */
+    /** Completion callback; true when it approved the order (false: it was final already). */
     @Transactional
-    public void approve(String orderId) {
-        orders.approve(orderId);
+    public boolean approve(String orderId) {
+        return orders.approve(orderId);
     }
 
-    /** Compensation callback: the recorded reason, or TIMEOUT when nobody refused. */
+    /** Compensation callback: the recorded reason, or TIMEOUT when nobody refused; true when it rejected the order. */
     @Transactional
-    public void reject(String orderId) {
-        orders.reject(orderId);
+    public boolean reject(String orderId) {
+        return orders.reject(orderId);
     }
 }

@@ -2,6 +2,7 @@ package io.k8saga.order.message;
 
 import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.OrderCreated;
+import io.k8saga.common.events.OrderOutcome;
 import io.k8saga.common.events.PaymentEvent;
 import io.k8saga.common.message.InvalidEventException;
 import io.k8saga.common.message.Outbox;
@@ -11,6 +12,7 @@ import io.k8saga.order.domain.RejectionReason;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -27,15 +29,18 @@ public class OrderSagaHandler {
     private final Outbox outbox;
     private final String orderTopic;
     private final Duration orphanAge;
+    private final Duration closeBy;
 
     OrderSagaHandler(OrderService orders, Outbox outbox,
             @ConfigProperty(name = "saga.topics.orders") String orderTopic,
             @ConfigProperty(name = "saga.timeout") Duration sagaTimeout,
-            @ConfigProperty(name = "saga.orphan-grace") Duration orphanGrace) {
+            @ConfigProperty(name = "saga.orphan-grace") Duration orphanGrace,
+            @ConfigProperty(name = "saga.close-margin") Duration closeMargin) {
         this.orders = orders;
         this.outbox = outbox;
         this.orderTopic = orderTopic;
         this.orphanAge = sagaTimeout.plus(orphanGrace);
+        this.closeBy = sagaTimeout.minus(closeMargin);
     }
 
     /**
@@ -64,21 +69,47 @@ public class OrderSagaHandler {
         orders.recordRejectionReason(event.orderId(), reason);
     }
 
-    public boolean isAuthorized(PaymentEvent event) {
+    /**
+     * True when the payment was authorized with at least {@code saga.close-margin} of the saga's time limit left
+     * (counted from the order's creation, which just precedes the LRA's start), so its close ends well before the
+     * coordinator's timer.
+     */
+    public boolean approves(PaymentEvent event) {
         requireSagaEvent(event == null ? null : event.type(), event);
-        return event.type() == PaymentEvent.Type.PAYMENT_AUTHORIZED;
+        if (event.type() != PaymentEvent.Type.PAYMENT_AUTHORIZED) {
+            return false;
+        }
+        return orders.find(event.orderId())
+                .map(order -> OffsetDateTime.now().isBefore(order.createdAt().plus(closeBy)))
+                .orElse(true);
     }
 
-    public void paymentDeclined(PaymentEvent event) {
-        orders.recordRejectionReason(event.orderId(), RejectionReason.PAYMENT_DECLINED);
+    /** A decline is the order's rejection reason; a late authorization keeps none, so the order ends as TIMEOUT. */
+    public void paymentNotApproving(PaymentEvent event) {
+        if (event.type() == PaymentEvent.Type.PAYMENT_DECLINED) {
+            orders.recordRejectionReason(event.orderId(), RejectionReason.PAYMENT_DECLINED);
+        } else {
+            LOG.infof("Order %s: payment authorized too close to the saga's time limit; the saga is cancelled",
+                    event.orderId());
+        }
     }
 
+    /** Completion callback: approves the order and, with it, publishes the outcome the participants settle by. */
     public void approve(String orderId) {
-        orders.approve(orderId);
+        QuarkusTransaction.requiringNew().run(() -> {
+            if (orders.approve(orderId)) {
+                outbox.add(orderTopic, orderId, null, new OrderOutcome(orderId, OrderOutcome.Decision.APPROVED));
+            }
+        });
     }
 
+    /** Compensation callback: rejects the order and, with it, publishes the outcome the participants settle by. */
     public void reject(String orderId) {
-        orders.reject(orderId);
+        QuarkusTransaction.requiringNew().run(() -> {
+            if (orders.reject(orderId)) {
+                outbox.add(orderTopic, orderId, null, new OrderOutcome(orderId, OrderOutcome.Decision.REJECTED));
+            }
+        });
     }
 
     public void rejectOrphans() {

@@ -98,6 +98,16 @@ public class OrderRepository {
                 RejectionReason.TIMEOUT.name(), OffsetDateTime.now(), orderId) == 1;
     }
 
+    /** The PENDING orders created before {@code cutoff}, oldest first, at most {@code limit}. */
+    public List<Order> pendingSince(OffsetDateTime cutoff, int limit) {
+        return sql.list("SELECT " + COLUMNS + " FROM orders WHERE status = 'PENDING' AND created_at < ?"
+                + " ORDER BY created_at, order_id LIMIT ?", OrderRepository::map, cutoff, limit);
+    }
+
+    public Optional<Order> findBySagaId(String sagaId) {
+        return sql.one("SELECT " + COLUMNS + " FROM orders WHERE saga_id = ?", OrderRepository::map, sagaId);
+    }
+
     /** Removes an order whose saga never started, so the client can retry with the same idempotency key. */
     public boolean deleteWithoutSaga(String orderId) {
         return sql.update("DELETE FROM orders WHERE order_id = ? AND saga_id IS NULL", orderId) == 1;

@@ -2,18 +2,21 @@ package io.k8saga.order.route;
 
 import io.k8saga.common.api.ApiReplies;
 import io.k8saga.order.api.OrderApi;
+import io.k8saga.order.api.SagaAdminApi;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
-/** The public order API: REST entry points hand off to one direct route each. */
+/** The public order API and the operators' stuck-saga list: REST entry points hand off to one direct route each. */
 @ApplicationScoped
 public class OrderApiRoutes extends RouteBuilder {
 
     private final OrderApi api;
+    private final SagaAdminApi admin;
 
-    OrderApiRoutes(OrderApi api) {
+    OrderApiRoutes(OrderApi api, SagaAdminApi admin) {
         this.api = api;
+        this.admin = admin;
     }
 
     @Override
@@ -24,6 +27,10 @@ public class OrderApiRoutes extends RouteBuilder {
                 .post().to("direct:placeOrder")
                 .get().to("direct:listOrders")
                 .get("/{orderId}").to("direct:getOrder");
+
+        // For operators only: outside /api, so neither the ingress nor the local gateway routes it.
+        rest("/admin/sagas")
+                .get("/stuck").to("direct:listStuckSagas");
 
         // Validates and stores the order, then starts its saga; 202 for a new order, 200 for a replayed key.
         from("direct:placeOrder").routeId("placeOrder")
@@ -42,6 +49,11 @@ public class OrderApiRoutes extends RouteBuilder {
         // Lists orders, filtered and paged by the query parameters.
         from("direct:listOrders").routeId("listOrders")
                 .bean(api, "list(${header.customerId}, ${header.status}, ${header.page}, ${header.size})")
+                .to(ApiReplies.REPLY_JSON);
+
+        // The sagas that did not end by themselves, with their orders.
+        from("direct:listStuckSagas").routeId("listStuckSagas")
+                .bean(admin, "stuck")
                 .to(ApiReplies.REPLY_JSON);
     }
 }

@@ -65,15 +65,17 @@ public class OrderSagaRoutes extends RouteBuilder {
                 .end()
                 .to(EventConsumers.COMMIT_OFFSET);
 
-        // The payment outcome ends the saga either way.
+        // The payment outcome ends the saga either way. An authorization that comes too close to the saga's time
+        // limit cancels it instead: the coordinator's timer was seen to compensate an LRA whose close it was still
+        // carrying out.
         consumers.consume(this, "{{saga.topics.payments}}", "consumePaymentEvents")
                 .filter(method(inbox, "isNew(${header.eventId})"))
                     .unmarshal().json(PaymentEvent.class)
                     .choice()
-                        .when(method(handler, "isAuthorized"))
+                        .when(method(handler, "approves"))
                             .to("direct:completeOrderSaga")
                         .otherwise()
-                            .bean(handler, "paymentDeclined")
+                            .bean(handler, "paymentNotApproving")
                             .to("direct:compensateOrderSaga")
                     .end()
                     .bean(inbox, "record(${header.eventId})")

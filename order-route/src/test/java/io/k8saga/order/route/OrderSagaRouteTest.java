@@ -80,6 +80,19 @@ class OrderSagaRouteTest {
     }
 
     @Test
+    void aFinalOrderPublishesItsOutcomeForTheParticipants() {
+        String orderId = placeOrder("{\"customerId\":\"c-10\",\"amount\":15}");
+        String sagaId = sagaIdOf(orderId);
+        publish("payment-events", orderId, sagaId, "{\"type\":\"PaymentAuthorized\",\"orderId\":\"" + orderId
+                + "\",\"paymentId\":\"p-10\",\"amount\":15.00,\"currency\":\"EUR\"}");
+
+        ConsumerRecord<String, String> outcome = await().atMost(DEADLINE).until(() -> topics.latest(orderId),
+                record -> record != null && "OrderOutcome".equals(SagaTopics.header(record, "eventType")));
+        assertThat(outcome.value()).contains("\"decision\":\"APPROVED\"");
+        assertThat(SagaTopics.header(outcome, "eventId")).isNotBlank();
+    }
+
+    @Test
     void creditLimitExceededCancelsTheSagaWithThatReason() {
         String orderId = placeOrder("{\"customerId\":\"c-3\",\"amount\":20}");
         String sagaId = sagaIdOf(orderId);

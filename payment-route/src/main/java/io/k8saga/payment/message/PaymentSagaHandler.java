@@ -3,6 +3,7 @@ package io.k8saga.payment.message;
 import io.k8saga.common.api.Formats;
 import io.k8saga.common.db.Retry;
 import io.k8saga.common.events.CreditEvent;
+import io.k8saga.common.events.OrderOutcome;
 import io.k8saga.common.events.PaymentEvent;
 import io.k8saga.common.message.Inbox;
 import io.k8saga.common.message.InvalidEventException;
@@ -74,6 +75,23 @@ public class PaymentSagaHandler {
                 LOG.infof("Order %s: the saga was compensated already, payment step refused", credit.orderId());
             } else {
                 outbox.add(paymentTopic, payment.orderId(), sagaId, event(outcome, payment));
+            }
+        });
+    }
+
+    /**
+     * Settles the payment by the order's outcome, in one transaction with the inbox record: captured for an
+     * approved order, voided for a rejected one (a tombstone when there is no payment yet), as the callbacks would.
+     */
+    public void settle(OrderOutcome outcome, String eventId) {
+        if (outcome.orderId() == null || outcome.decision() == null) {
+            throw new InvalidEventException("malformed OrderOutcome: " + outcome);
+        }
+        inbox.applyOnce(eventId, () -> {
+            if (outcome.decision() == OrderOutcome.Decision.APPROVED) {
+                payments.capture(outcome.orderId());
+            } else {
+                payments.voidPayment(outcome.orderId());
             }
         });
     }

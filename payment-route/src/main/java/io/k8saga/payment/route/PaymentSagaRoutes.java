@@ -1,7 +1,9 @@
 package io.k8saga.payment.route;
 
 import io.k8saga.common.events.CreditEvent;
+import io.k8saga.common.events.OrderOutcome;
 import io.k8saga.common.message.EventConsumers;
+import io.k8saga.common.message.EventHeaders;
 import io.k8saga.common.message.Inbox;
 import io.k8saga.payment.message.PaymentSagaHandler;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +36,17 @@ public class PaymentSagaRoutes extends RouteBuilder {
                     .unmarshal().json(CreditEvent.class)
                     .filter(method(handler, "accepts"))
                         .to("direct:authorizePayment")
+                    .end()
+                .end()
+                .to(EventConsumers.COMMIT_OFFSET);
+
+        // Every final order settles its payment, in case the coordinator's callback did not; the order's other
+        // events are none of this service's business.
+        consumers.consume(this, "{{saga.topics.orders}}", "consumeOrderEvents")
+                .filter(header(EventHeaders.EVENT_TYPE).isEqualTo(OrderOutcome.class.getSimpleName()))
+                    .filter(method(inbox, "isNew(${header.eventId})"))
+                        .unmarshal().json(OrderOutcome.class)
+                        .bean(handler, "settle(${body}, ${header.eventId})")
                     .end()
                 .end()
                 .to(EventConsumers.COMMIT_OFFSET);

@@ -53,6 +53,21 @@ class PaymentSagaRouteTest {
     }
 
     @Test
+    void theOrdersOutcomeSettlesThePaymentWithoutTheCoordinatorsCallback() {
+        String approved = publishCreditReserved(LraClient.start(), "25.00", "tok_ok");
+        String rejected = publishCreditReserved(LraClient.start(), "26.00", "tok_ok");
+        awaitOutcome(approved);
+        awaitOutcome(rejected);
+
+        // The LRAs stay open: only order-route's OrderOutcome events settle the payments.
+        topics.publishOrderOutcome(approved, "APPROVED");
+        topics.publishOrderOutcome(rejected, "REJECTED");
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertPayment(approved, "CAPTURED"));
+        await().atMost(DEADLINE).untilAsserted(() -> assertPayment(rejected, "VOIDED"));
+    }
+
+    @Test
     void compensationVoidsAnAuthorizedPayment() {
         String lra = LraClient.start();
         String order = publishCreditReserved(lra, "40.00", "tok_ok");

@@ -32,16 +32,17 @@ public class Outbox {
     }
 
     /**
-     * Stores {@code event} (as JSON) for {@code topic}, keyed by {@code key}, with the saga's LRA id for the
-     * Long-Running-Action header. Must run inside the transaction of the change the event reports.
+     * Stores {@code event} (as JSON, its class's simple name as its type) for {@code topic}, keyed by {@code key},
+     * with the saga's LRA id (or null) for the Long-Running-Action header. Must run inside the transaction of the
+     * change the event reports.
      */
     public void add(String topic, String key, String sagaId, Object event) {
         if (transactions.getTransactionKey() == null) {
             throw new IllegalStateException("an outbox event must be written in the transaction of its change");
         }
-        sql.update("INSERT INTO outbox_event (event_id, topic, event_key, saga_id, payload, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), topic, key, sagaId, toJson(event),
-                OffsetDateTime.now());
+        sql.update("INSERT INTO outbox_event (event_id, event_type, topic, event_key, saga_id, payload, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), event.getClass().getSimpleName(),
+                topic, key, sagaId, toJson(event), OffsetDateTime.now());
         // Publish right after the commit rather than at the relay's next poll.
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override

@@ -95,7 +95,7 @@ public class OutboxRelay {
 
     /** Publishes the oldest unsent rows and marks those the broker acknowledged; returns how many it read. */
     private int publishBatch() throws InterruptedException {
-        List<PendingEvent> batch = sql.list("SELECT seq, event_id, topic, event_key, saga_id, payload"
+        List<PendingEvent> batch = sql.list("SELECT seq, event_id, event_type, topic, event_key, saga_id, payload"
                 + " FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT ?", PendingEvent::map, batchSize);
         if (batch.isEmpty()) {
             return 0;
@@ -105,6 +105,9 @@ public class OutboxRelay {
             sends.add(producer.asyncSend("kafka:" + event.topic(), exchange -> {
                 exchange.getIn().setHeader(KafkaConstants.KEY, event.key());
                 exchange.getIn().setHeader(EventHeaders.EVENT_ID, event.eventId());
+                if (event.eventType() != null) {
+                    exchange.getIn().setHeader(EventHeaders.EVENT_TYPE, event.eventType());
+                }
                 if (event.sagaId() != null) {
                     exchange.getIn().setHeader(Exchange.SAGA_LONG_RUNNING_ACTION, event.sagaId());
                 }
@@ -146,11 +149,12 @@ public class OutboxRelay {
         sql.update("DELETE FROM outbox_event WHERE published_at < ?", OffsetDateTime.now().minus(retention));
     }
 
-    private record PendingEvent(long seq, String eventId, String topic, String key, String sagaId, String payload) {
+    private record PendingEvent(long seq, String eventId, String eventType, String topic, String key, String sagaId,
+            String payload) {
 
         static PendingEvent map(java.sql.ResultSet row) throws java.sql.SQLException {
             return new PendingEvent(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
-                    row.getString(5), row.getString(6));
+                    row.getString(5), row.getString(6), row.getString(7));
         }
     }
 }

@@ -1,0 +1,81 @@
+package io.k8saga.order.message;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * What the LRA coordinator says about the sagas it has not finished: the ones it keeps retrying (recovery), the
+ * ones it gave up on (failed), and the status of one LRA. Every call has a deadline: the coordinator can hang.
+ */
+@ApplicationScoped
+public class SagaCoordinator {
+
+    /** One LRA as the coordinator lists it. */
+    public record Lra(String sagaId, String status) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
+
+    private final String coordinator;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(DEADLINE).build();
+
+    SagaCoordinator(@ConfigProperty(name = "camel.lra.coordinator-url") String coordinatorUrl) {
+        this.coordinator = coordinatorUrl.replaceFirst("/+$", "") + "/lra-coordinator";
+    }
+
+    /** LRAs whose callbacks the coordinator is still retrying. */
+    public List<Lra> recovering() {
+        return list(coordinator + "/recovery");
+    }
+
+    /** LRAs the coordinator gave up on (a participant could not compensate or complete). */
+    public List<Lra> failed() {
+        return list(coordinator + "/recovery/failed");
+    }
+
+    /** The LRA's status (Active, Closing, Cancelling, ...), or {@code unknown} when the coordinator has no record. */
+    public String status(String sagaId) {
+        HttpResponse<String> answer = get(sagaId + "/status");
+        return answer.statusCode() == 404 ? "unknown" : answer.body();
+    }
+
+    private List<Lra> list(String url) {
+        HttpResponse<String> answer = get(url);
+        if (answer.statusCode() != 200) {
+            throw new UncheckedIOException(new IOException(url + " answered " + answer.statusCode()));
+        }
+        try {
+            List<Lra> lras = new ArrayList<>();
+            for (JsonNode lra : JSON.readTree(answer.body())) {
+                lras.add(new Lra(lra.path("lraId").asText(), lra.path("status").asText(null)));
+            }
+            return lras;
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable answer from " + url, e);
+        }
+    }
+
+    private HttpResponse<String> get(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(DEADLINE).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the coordinator did not answer " + url, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the coordinator", e);
+        }
+    }
+}
