@@ -73,6 +73,8 @@ class BadInputIT {
                         "customerId"),
                 bad("JSON null", JSON, "null", 400, "body"),
                 bad("trailing garbage", JSON, "{\"customerId\":\"$ID\",\"amount\":10} xyz", 400, "body"),
+                bad("body of 100 KB, over the 64 KB limit", JSON,
+                        "{\"customerId\":\"$ID\",\"amount\":10,\"note\":\"" + "x".repeat(100_000) + "\"}", 413, "body"),
                 Arguments.of("Idempotency-Key of 129 characters", new BadRequest(JSON,
                         "{\"customerId\":\"$ID\",\"amount\":10}", Map.of("Idempotency-Key", "k".repeat(129)), 400,
                         "Idempotency-Key")));
@@ -147,7 +149,26 @@ class BadInputIT {
     }
 
     static Stream<String> unknownResources() {
-        return Stream.of("/api/orders/{id}", "/api/customers/{id}");
+        return Stream.of("/api/orders/{id}", "/api/customers/{id}", "/api/orders/{id}/items", "/api/payments/{id}/x");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("wrongMethods")
+    void answersMethodNotAllowedWithTheAllowedOnes(String method, String path, String allowed) {
+        Response response = api.request().request(method, path, PublicApi.newCustomerId());
+
+        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.asString()).isEqualTo(405);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.jsonPath().getInt("status")).isEqualTo(405);
+        assertThat(response.header("Allow")).contains(allowed);
+    }
+
+    static Stream<Arguments> wrongMethods() {
+        return Stream.of(
+                Arguments.of("DELETE", "/api/orders", "POST"),
+                Arguments.of("PUT", "/api/orders/{id}", "GET"),
+                Arguments.of("DELETE", "/api/customers/{id}", "GET"),
+                Arguments.of("POST", "/api/payments", "GET"));
     }
 
     private static void assertProblem(Response response, BadRequest bad) {

@@ -24,14 +24,17 @@ import org.jboss.logging.Logger;
 public class OrderSagaHandler {
 
     private static final Logger LOG = Logger.getLogger(OrderSagaHandler.class);
+    /** Most stuck orders looked at in one round; the oldest first, the rest in the next rounds. */
+    private static final int STUCK_BATCH = 100;
 
     private final OrderService orders;
     private final Outbox outbox;
     private final String orderTopic;
     private final Duration orphanAge;
     private final Duration closeBy;
+    private final SagaCoordinator coordinator;
 
-    OrderSagaHandler(OrderService orders, Outbox outbox,
+    OrderSagaHandler(OrderService orders, Outbox outbox, SagaCoordinator coordinator,
             @ConfigProperty(name = "saga.topics.orders") String orderTopic,
             @ConfigProperty(name = "saga.timeout") Duration sagaTimeout,
             @ConfigProperty(name = "saga.orphan-grace") Duration orphanGrace,
@@ -41,6 +44,7 @@ public class OrderSagaHandler {
         this.orderTopic = orderTopic;
         this.orphanAge = sagaTimeout.plus(orphanGrace);
         this.closeBy = sagaTimeout.minus(closeMargin);
+        this.coordinator = coordinator;
     }
 
     /**
@@ -112,10 +116,38 @@ public class OrderSagaHandler {
         });
     }
 
-    public void rejectOrphans() {
-        int rejected = orders.rejectOrphans(orphanAge);
-        if (rejected > 0) {
-            LOG.warnf("Rejected %d order(s) whose saga never started (older than %s)", rejected, orphanAge);
+    /**
+     * Ends the orders the saga machinery left PENDING past the saga timeout plus the grace. No LRA: rejected (the
+     * process died before the saga started). An LRA the coordinator holds as Closing or Cancelling without getting
+     * any further (seen after a coordinator crash): the order takes the outcome already decided, and its
+     * OrderOutcome event settles the participants. An LRA still Active (its timer lost): cancelled at the
+     * coordinator, which compensates as usual. Anything else is left for an operator (GET /admin/sagas/stuck).
+     */
+    public void settleStuckOrders() {
+        int orphans = orders.rejectOrphans(orphanAge);
+        if (orphans > 0) {
+            LOG.warnf("Rejected %d order(s) whose saga never started (older than %s)", orphans, orphanAge);
+        }
+        for (Order order : orders.pendingLongerThan(orphanAge, STUCK_BATCH)) {
+            if (order.sagaId() == null) {
+                continue;
+            }
+            String status = coordinator.status(order.sagaId());
+            switch (status) {
+                case "Closing", "Closed" -> {
+                    LOG.warnf("Order %s: its LRA is stuck %s; approving it as decided", order.orderId(), status);
+                    approve(order.orderId());
+                }
+                case "Cancelling", "Cancelled" -> {
+                    LOG.warnf("Order %s: its LRA is stuck %s; rejecting it as decided", order.orderId(), status);
+                    reject(order.orderId());
+                }
+                case "Active" -> {
+                    LOG.warnf("Order %s: its LRA outlived its time limit; cancelling it", order.orderId());
+                    coordinator.cancel(order.sagaId());
+                }
+                default -> LOG.debugf("Order %s: LRA %s, left for an operator", order.orderId(), status);
+            }
         }
     }
 

@@ -15,8 +15,9 @@ import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * What the LRA coordinator says about the sagas it has not finished: the ones it keeps retrying (recovery), the
- * ones it gave up on (failed), and the status of one LRA. Every call has a deadline: the coordinator can hang.
+ * What the LRA coordinator says about the sagas it has not finished (the ones it keeps retrying, the ones it gave
+ * up on, the status of one LRA), and cancelling one whose timer was lost. Camel's saga component does neither.
+ * Every call has a deadline: the coordinator can hang.
  */
 @ApplicationScoped
 public class SagaCoordinator {
@@ -49,6 +50,22 @@ public class SagaCoordinator {
     public String status(String sagaId) {
         HttpResponse<String> answer = get(sagaId + "/status");
         return answer.statusCode() == 404 ? "unknown" : answer.body();
+    }
+
+    /** Cancels an LRA of ours; the coordinator then calls every compensation. Refusals (it has ended) are fine. */
+    public void cancel(String sagaId) {
+        if (!sagaId.startsWith(coordinator + "/")) {
+            throw new IllegalArgumentException("not an LRA of our coordinator: " + sagaId);
+        }
+        try {
+            http.send(HttpRequest.newBuilder(URI.create(sagaId + "/cancel")).timeout(DEADLINE)
+                    .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the coordinator did not answer " + sagaId + "/cancel", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the coordinator", e);
+        }
     }
 
     private List<Lra> list(String url) {

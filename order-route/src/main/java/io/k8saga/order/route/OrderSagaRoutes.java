@@ -92,8 +92,8 @@ public class OrderSagaRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .to("saga:compensate");
 
-        // An order whose process died between storing it and starting its saga is rejected once it is old enough.
-        from("timer:rejectOrphanOrders?period={{saga.orphan-check-interval}}").routeId("rejectOrphanOrders")
-                .bean(handler, "rejectOrphans");
+        // Orders still PENDING past the saga timeout plus the grace: no saga started, or the coordinator stuck.
+        from("timer:settleStuckOrders?period={{saga.orphan-check-interval}}").routeId("settleStuckOrders")
+                .bean(handler, "settleStuckOrders");
     }
 }

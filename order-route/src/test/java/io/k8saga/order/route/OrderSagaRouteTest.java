@@ -135,7 +135,7 @@ class OrderSagaRouteTest {
 
     @Test
     void aSagaNobodyAnswersTimesOut() {
-        // saga.timeout is 5s in the test profile
+        // saga.timeout is 8s in the test profile
         String orderId = placeOrder("{\"customerId\":\"c-7\",\"amount\":20}");
 
         awaitStatus(orderId, "REJECTED");
@@ -169,7 +169,7 @@ class OrderSagaRouteTest {
         String orderId = orders.place(new OrderRequest("c-9", new BigDecimal("5.00"), "EUR", "tok_ok"), null)
                 .order().orderId();
 
-        // saga.timeout (5s) + saga.orphan-grace (2s) in the test profile, checked every second.
+        // saga.timeout (8s) + saga.orphan-grace (2s) in the test profile, checked every second.
         awaitStatus(orderId, "REJECTED");
         given().get("/api/orders/" + orderId).then()
                 .body("rejectionReason", equalTo("TIMEOUT"))

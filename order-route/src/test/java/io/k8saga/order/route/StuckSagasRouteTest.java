@@ -9,6 +9,7 @@ import io.k8saga.order.domain.OrderRequest;
 import io.k8saga.order.domain.OrderService;
 import io.k8saga.testkit.LraClient;
 import io.k8saga.testkit.SagaInfraResource;
+import io.k8saga.testkit.SagaTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -64,11 +65,42 @@ class StuckSagasRouteTest {
         String unknownSaga = SagaInfraResource.coordinatorUrl() + "/lra-coordinator/0_ffff7f000001_0_0_404";
         String orderId = pendingOrderOf(unknownSaga);
 
-        // saga.timeout (5s) + saga.orphan-grace (2s) in the test profile.
+        // saga.timeout (8s) + saga.orphan-grace (2s) in the test profile.
         Map<String, Object> entry = await().atMost(DEADLINE).until(() -> entryFor(unknownSaga), e -> e != null);
         assertThat(entry).containsEntry("reason", "NOT_FINISHING").containsEntry("lraStatus", "unknown");
         assertThat(entry).extractingByKey("order").asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .containsEntry("orderId", orderId);
+    }
+
+    @Test
+    void anOrderWhoseLraHangsInClosingIsApprovedAndItsOutcomePublished() throws Exception {
+        assertSettledAs("/close", "APPROVED");
+    }
+
+    @Test
+    void anOrderWhoseLraHangsInCancellingIsRejectedAndItsOutcomePublished() throws Exception {
+        assertSettledAs("/cancel", "REJECTED");
+    }
+
+    /** A participant that answers every callback 202 (still working) keeps the LRA Closing or Cancelling. */
+    private void assertSettledAs(String end, String expected) throws Exception {
+        HttpServer participant = participant(202, "");
+        try (SagaTopics orderEvents = new SagaTopics("order-events")) {
+            String lra = LraClient.start();
+            join(lra, "http://localhost:" + participant.getAddress().getPort());
+            String orderId = pendingOrderOf(lra);
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(lra + end))
+                    .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+
+            // saga.timeout (8s) + saga.orphan-grace (2s), checked every second in the test profile.
+            await().atMost(DEADLINE).untilAsserted(() -> given().get("/api/orders/" + orderId).then()
+                    .body("status", org.hamcrest.Matchers.equalTo(expected)));
+            var outcome = await().atMost(DEADLINE).until(() -> orderEvents.latest(orderId),
+                    record -> record != null && "OrderOutcome".equals(SagaTopics.header(record, "eventType")));
+            assertThat(outcome.value()).contains("\"decision\":\"" + expected + "\"");
+        } finally {
+            participant.stop(0);
+        }
     }
 
     private String pendingOrderOf(String sagaId) {
@@ -95,17 +127,20 @@ class StuckSagasRouteTest {
         assertThat(joined.statusCode()).as("join: " + joined.body()).isEqualTo(200);
     }
 
-    /** A participant whose compensation fails for good, and whose completion works. */
+    /** A participant whose compensation fails for good (its completion answers the same). */
     private static HttpServer failingParticipant() throws IOException {
+        return participant(500, "FailedToCompensate");
+    }
+
+    /** A participant that answers both callbacks with this status and body. */
+    private static HttpServer participant(int status, String answer) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-        server.createContext("/compensate", exchange -> {
-            byte[] body = "FailedToCompensate".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(500, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.createContext("/complete", exchange -> {
-            exchange.sendResponseHeaders(200, -1);
+        server.createContext("/", exchange -> {
+            byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                exchange.getResponseBody().write(body);
+            }
             exchange.close();
         });
         server.start();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -18,6 +19,9 @@ import java.util.regex.Pattern;
  * never coerced into numbers or the other way round.
  */
 public final class JsonRequest {
+
+    /** Largest request body read; bodies of the API are small JSON documents. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -46,6 +50,9 @@ public final class JsonRequest {
     public static JsonRequest parse(String body) {
         if (body == null || body.isBlank()) {
             throw ApiException.invalidField("body", "a JSON object is required");
+        }
+        if (body.length() > MAX_BODY_BYTES || body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            throw new ApiException(413, "body", "body: larger than " + MAX_BODY_BYTES / 1024 + " KiB");
         }
         JsonNode root;
         try {

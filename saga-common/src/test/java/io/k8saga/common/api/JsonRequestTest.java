@@ -53,6 +53,21 @@ class JsonRequestTest {
     }
 
     @Test
+    void refusesABodyOverTheLimitCountedInUtf8Bytes() {
+        String ascii = "{\"x\":\"" + "a".repeat(JsonRequest.MAX_BODY_BYTES) + "\"}";
+        // Fewer characters than the limit, but more bytes: é is two bytes in UTF-8.
+        String accents = "{\"x\":\"" + "é".repeat(JsonRequest.MAX_BODY_BYTES / 2 + 1) + "\"}";
+        for (String body : new String[] {ascii, accents}) {
+            assertThatThrownBy(() -> JsonRequest.parse(body))
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(413);
+                        assertThat(e.field()).isEqualTo("body");
+                    });
+        }
+        assertThat(JsonRequest.parse("{\"x\":\"" + "a".repeat(JsonRequest.MAX_BODY_BYTES - 10) + "\"}")).isNotNull();
+    }
+
+    @Test
     void refusesAFieldGivenTwice() {
         assertThatThrownBy(() -> JsonRequest.parse("{\"amount\": 10, \"amount\": 20}"))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
