@@ -155,7 +155,9 @@ class BadInputIT {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("wrongMethods")
     void answersMethodNotAllowedWithTheAllowedOnes(String method, String path, String allowed) {
-        Response response = api.request().request(method, path, PublicApi.newCustomerId());
+        Response response = path.contains("{id}")
+                ? api.request().request(method, path, PublicApi.newCustomerId())
+                : api.request().request(method, path);
 
         assertThat(response.statusCode()).as("%s %s: %s", method, path, response.asString()).isEqualTo(405);
         assertThat(response.contentType()).startsWith("application/problem+json");
