@@ -8,9 +8,15 @@ import io.k8saga.e2e.support.SystemTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -135,6 +141,36 @@ class BadInputIT {
         assertProblem(response, bad);
         assertThat(api.request().get("/api/customers/{id}", customerId).statusCode()).as("customer stored")
                 .isEqualTo(404);
+    }
+
+    @Test
+    void refusesInvalidUtf8AndAMissingContentTypeAndStoresNothing() throws Exception {
+        Customer customer = api.createCustomer("1000.00");
+        byte[] prefix = ("{\"customerId\":\"" + customer.customerId() + "\",\"amount\":10,\"paymentToken\":\"tok")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] invalid = new byte[prefix.length + 4];
+        System.arraycopy(prefix, 0, invalid, 0, prefix.length);
+        // 0xC3 0x28: a two-byte sequence cut short, then the closing quote and brace.
+        invalid[prefix.length] = (byte) 0xC3;
+        invalid[prefix.length + 1] = (byte) 0x28;
+        invalid[prefix.length + 2] = '"';
+        invalid[prefix.length + 3] = '}';
+        HttpClient http = HttpClient.newHttpClient();
+        URI orders = api.baseUrl().resolve("/api/orders");
+
+        HttpResponse<String> badBytes = http.send(HttpRequest.newBuilder(orders).header("Content-Type", JSON)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(invalid)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> noType = http.send(HttpRequest.newBuilder(orders)
+                .POST(HttpRequest.BodyPublishers.ofString(PublicApi.orderJson(customer.customerId(), "10", "tok_ok")))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(badBytes.statusCode()).as(badBytes.body()).isEqualTo(400);
+        assertThat(badBytes.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("application/problem+json"));
+        assertThat(badBytes.body()).contains("UTF-8");
+        assertThat(noType.statusCode()).as(noType.body()).isEqualTo(415);
+        assertThat(noType.body()).contains("Content-Type");
+        assertThat(api.orders(customer.customerId()).total()).as("orders stored").isZero();
     }
 
     @ParameterizedTest(name = "GET {0}")

@@ -19,7 +19,7 @@ public class CustomerApi {
         this.credit = credit;
     }
 
-    public CustomerView register(String contentType, String body) {
+    public CustomerView register(String contentType, byte[] body) {
         JsonRequest request = JsonRequest.parse(contentType, body);
         String customerId = request.optionalMatching("customerId", Formats.ID, Formats.ID_DESCRIPTION)
                 .orElseGet(() -> UUID.randomUUID().toString());

@@ -26,7 +26,7 @@ public class CustomerApiRoutes extends RouteBuilder {
 
         // Creates a customer; 201 with its Location.
         from("direct:registerCustomer").routeId("registerCustomer")
-                .convertBodyTo(String.class)
+                .convertBodyTo(byte[].class)
                 .bean(api, "register(${header.Content-Type}, ${body})")
                 .setHeader("Location", simple("/api/customers/${body.customerId}"))
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(201))

@@ -38,7 +38,7 @@ public class OrderApi {
      * Validates everything first, so a refused request stores nothing and starts no saga; then stores the order
      * and starts its saga. An order whose saga cannot start is removed again and the client told to retry.
      */
-    public PlacedOrder place(String contentType, String idempotencyKey, String body) {
+    public PlacedOrder place(String contentType, String idempotencyKey, byte[] body) {
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw ApiException.invalidField("Idempotency-Key", "must be 1 to 128 visible ASCII characters");
         }

@@ -34,7 +34,7 @@ public class OrderApiRoutes extends RouteBuilder {
 
         // Validates and stores the order, then starts its saga; 202 for a new order, 200 for a replayed key.
         from("direct:placeOrder").routeId("placeOrder")
-                .convertBodyTo(String.class)
+                .convertBodyTo(byte[].class)
                 .bean(api, "place(${header.Content-Type}, ${header.Idempotency-Key}, ${body})")
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, simple("${body.httpStatus}"))
                 .setHeader("Location", simple("/api/orders/${body.order.orderId}"))

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -40,19 +43,34 @@ public final class JsonRequest {
     }
 
     /** Parses a request body sent with the given Content-Type header; anything but JSON is a 415. */
-    public static JsonRequest parse(String contentType, String body) {
+    /**
+     * Reads a request body: 415 unless the Content-Type is JSON, 413 over {@link #MAX_BODY_BYTES}, 400 naming
+     * {@code body} when it is not valid UTF-8 (nothing is replaced silently) or not a JSON object.
+     */
+    public static JsonRequest parse(String contentType, byte[] body) {
         if (contentType == null || !JSON_MEDIA_TYPE.matcher(contentType).matches()) {
             throw new ApiException(415, "Content-Type", "Content-Type must be application/json, was " + contentType);
         }
-        return parse(body);
+        if (body != null && body.length > MAX_BODY_BYTES) {
+            throw new ApiException(413, "body", "body: larger than " + MAX_BODY_BYTES / 1024 + " KiB");
+        }
+        return parse(body == null ? null : utf8(body));
+    }
+
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.invalidField("body", "is not valid UTF-8");
+        }
     }
 
     public static JsonRequest parse(String body) {
         if (body == null || body.isBlank()) {
             throw ApiException.invalidField("body", "a JSON object is required");
-        }
-        if (body.length() > MAX_BODY_BYTES || body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "body", "body: larger than " + MAX_BODY_BYTES / 1024 + " KiB");
         }
         JsonNode root;
         try {

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.util.regex.Pattern;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class JsonRequestTest {
+
+    private static final String JSON = "application/json";
 
     @ParameterizedTest
     @ValueSource(strings = {"1", "0.01", "10.5", "10.50", "999999999.99", "1000000000", "1e2"})
@@ -54,17 +57,32 @@ class JsonRequestTest {
 
     @Test
     void refusesABodyOverTheLimitCountedInUtf8Bytes() {
-        String ascii = "{\"x\":\"" + "a".repeat(JsonRequest.MAX_BODY_BYTES) + "\"}";
         // Fewer characters than the limit, but more bytes: é is two bytes in UTF-8.
         String accents = "{\"x\":\"" + "é".repeat(JsonRequest.MAX_BODY_BYTES / 2 + 1) + "\"}";
-        for (String body : new String[] {ascii, accents}) {
-            assertThatThrownBy(() -> JsonRequest.parse(body))
-                    .isInstanceOfSatisfying(ApiException.class, e -> {
-                        assertThat(e.status()).isEqualTo(413);
-                        assertThat(e.field()).isEqualTo("body");
-                    });
-        }
-        assertThat(JsonRequest.parse("{\"x\":\"" + "a".repeat(JsonRequest.MAX_BODY_BYTES - 10) + "\"}")).isNotNull();
+        assertThatThrownBy(() -> JsonRequest.parse(JSON, accents.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(413);
+                    assertThat(e.field()).isEqualTo("body");
+                });
+        String justUnder = "{\"x\":\"" + "a".repeat(JsonRequest.MAX_BODY_BYTES - 10) + "\"}";
+        assertThat(JsonRequest.parse(JSON, justUnder.getBytes(StandardCharsets.UTF_8))).isNotNull();
+    }
+
+    @Test
+    void refusesInvalidUtf8InsteadOfReplacingIt() {
+        byte[] body = {'{', '"', 'x', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        assertThatThrownBy(() -> JsonRequest.parse(JSON, body))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.field()).isEqualTo("body");
+                    assertThat(e.getMessage()).contains("UTF-8");
+                });
+    }
+
+    @Test
+    void refusesAMissingContentType() {
+        assertThatThrownBy(() -> JsonRequest.parse(null, "{}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(415));
     }
 
     @Test
@@ -91,14 +109,14 @@ class JsonRequestTest {
     @ParameterizedTest
     @ValueSource(strings = {"text/plain", "application/xml", "application/jsonx"})
     void refusesOtherContentTypesWith415(String contentType) {
-        assertThatThrownBy(() -> JsonRequest.parse(contentType, "{}"))
+        assertThatThrownBy(() -> JsonRequest.parse(contentType, "{}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(415));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"application/json", "application/json; charset=UTF-8", "application/merge-patch+json"})
     void acceptsJsonContentTypes(String contentType) {
-        assertThat(JsonRequest.parse(contentType, "{}")).isNotNull();
+        assertThat(JsonRequest.parse(contentType, "{}".getBytes(StandardCharsets.UTF_8))).isNotNull();
     }
 
     @Test
