@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +48,12 @@ class FaultToleranceIT {
     private final PublicApi api;
     private final SagaStack stack;
     private final LocalStack local;
+
+    /** Each run writes a report of its own. */
+    @BeforeAll
+    static void startReport() throws IOException {
+        Files.deleteIfExists(REPORT);
+    }
 
     FaultToleranceIT(PublicApi api, SagaStack stack) {
         assumeTrue(stack.local().isPresent(), "injects faults into processes, so it needs the local stack");
