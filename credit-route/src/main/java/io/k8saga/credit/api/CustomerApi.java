@@ -6,6 +6,7 @@ import io.k8saga.common.api.JsonRequest;
 import io.k8saga.common.db.DataAccessException;
 import io.k8saga.credit.domain.CreditService;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.math.BigDecimal;
 import java.util.UUID;
 
@@ -34,6 +35,12 @@ public class CustomerApi {
             }
             throw e;
         }
+    }
+
+    /** The customer's reservations, one per order that asked for credit, oldest first; 404 for an unknown id. */
+    public List<ReservationView> reservations(String customerId) {
+        find(customerId);
+        return credit.reservationsOf(customerId).stream().map(ReservationView::of).toList();
     }
 
     public CustomerView find(String customerId) {

@@ -6,6 +6,7 @@ import io.k8saga.credit.repository.ReservationRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -38,6 +39,10 @@ public class CreditService {
 
     public Optional<Customer> find(String customerId) {
         return customers.find(customerId);
+    }
+
+    public List<Reservation> reservationsOf(String customerId) {
+        return reservations.ofCustomer(customerId);
     }
 
     /**

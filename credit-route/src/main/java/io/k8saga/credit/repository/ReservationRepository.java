@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -22,6 +23,12 @@ public class ReservationRepository {
     public Optional<Reservation> lock(String orderId) {
         return sql.one("SELECT order_id, customer_id, amount, status FROM credit_reservation"
                 + " WHERE order_id = ? FOR UPDATE", ReservationRepository::map, orderId);
+    }
+
+    /** The customer's reservations, oldest change first (tombstones belong to no customer). */
+    public List<Reservation> ofCustomer(String customerId) {
+        return sql.list("SELECT order_id, customer_id, amount, status FROM credit_reservation WHERE customer_id = ?"
+                + " ORDER BY updated_at, order_id", ReservationRepository::map, customerId);
     }
 
     /** Fails with a unique violation when a row for the order exists already: callers retry and re-read. */

@@ -22,7 +22,8 @@ public class CustomerApiRoutes extends RouteBuilder {
 
         rest("/api/customers")
                 .post().to("direct:registerCustomer")
-                .get("/{customerId}").to("direct:getCustomer");
+                .get("/{customerId}").to("direct:getCustomer")
+                .get("/{customerId}/reservations").to("direct:listReservations");
 
         // Creates a customer; 201 with its Location.
         from("direct:registerCustomer").routeId("registerCustomer")
@@ -35,6 +36,11 @@ public class CustomerApiRoutes extends RouteBuilder {
         // Reads one customer with their reserved and available credit.
         from("direct:getCustomer").routeId("getCustomer")
                 .bean(api, "find(${header.customerId})")
+                .to(ApiReplies.REPLY_JSON);
+
+        // Lists the customer's credit reservations, one per order (what ./saga check compares with the orders).
+        from("direct:listReservations").routeId("listReservations")
+                .bean(api, "reservations(${header.customerId})")
                 .to(ApiReplies.REPLY_JSON);
     }
 }

@@ -54,6 +54,11 @@ class CreditSagaRouteTest {
         LraClient.close(lra);
         await().atMost(DEADLINE).until(() -> !LraClient.isActive(lra));
         assertCredit(customer, "60.0", "40.0");
+        given().get("/api/customers/" + customer + "/reservations").then().statusCode(200)
+                .body("orderId", org.hamcrest.Matchers.contains(order))
+                .body("status", org.hamcrest.Matchers.contains("CONFIRMED"))
+                .body("amount", org.hamcrest.Matchers.contains(60.0f));
+        given().get("/api/customers/nobody-" + UUID.randomUUID() + "/reservations").then().statusCode(404);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.k8saga.e2e.check;
 import io.k8saga.e2e.check.SagaSnapshot.Customer;
 import io.k8saga.e2e.check.SagaSnapshot.Order;
 import io.k8saga.e2e.check.SagaSnapshot.Payment;
+import io.k8saga.e2e.check.SagaSnapshot.Reservation;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +26,8 @@ public final class Invariants {
     static final String REJECTED_UNPAID = "rejected-unpaid";
     static final String CREDIT_MATCHES = "credit-matches-approved";
     static final String CREDIT_WITHIN_LIMIT = "credit-within-limit";
+    static final String APPROVED_CONFIRMED = "approved-credit-confirmed";
+    static final String REJECTED_HOLDS_NOTHING = "rejected-holds-no-credit";
 
     private Invariants() {
     }
@@ -41,6 +44,10 @@ public final class Invariants {
                 case "REJECTED" -> checkRejected(order, snapshot.paymentsOf(order.orderId()), violations);
                 default -> violations.add(new Violation(FINAL_STATE, order.orderId(),
                         "status " + order.status() + ", expected APPROVED or REJECTED"));
+            }
+            // Reservations are checked only when the snapshot has them (the credit API lists them).
+            if (snapshot.reservations() != null) {
+                checkReservation(order, snapshot.reservations().get(order.orderId()), violations);
             }
         }
         for (Customer customer : snapshot.customers().values()) {
@@ -79,6 +86,21 @@ public final class Invariants {
         if (!captured(payments).isEmpty()) {
             violations.add(new Violation(REJECTED_UNPAID, order.orderId(),
                     "REJECTED (" + order.rejectionReason() + ") but a payment was CAPTURED"));
+        }
+    }
+
+    /** APPROVED: a CONFIRMED reservation of the order's amount. REJECTED: none that still holds credit. */
+    private static void checkReservation(Order order, Reservation reservation, List<Violation> violations) {
+        String seen = reservation == null ? "no reservation" : reservation.status() + " " + reservation.amount();
+        if ("APPROVED".equals(order.status()) && (reservation == null || !"CONFIRMED".equals(reservation.status())
+                || reservation.amount().compareTo(order.amount()) != 0)) {
+            violations.add(new Violation(APPROVED_CONFIRMED, order.orderId(),
+                    seen + ", expected CONFIRMED " + order.amount()));
+        }
+        if ("REJECTED".equals(order.status()) && reservation != null
+                && ("PENDING".equals(reservation.status()) || "CONFIRMED".equals(reservation.status()))) {
+            violations.add(new Violation(REJECTED_HOLDS_NOTHING, order.orderId(),
+                    "REJECTED (" + order.rejectionReason() + ") but its reservation is " + seen));
         }
     }
 

@@ -11,7 +11,13 @@ import java.util.Map;
  * @param customers by customer id; a customer the API does not know is absent
  * @param payments by order id; an order without payments maps to an empty list or is absent
  */
-public record SagaSnapshot(List<Order> orders, Map<String, Customer> customers, Map<String, List<Payment>> payments) {
+public record SagaSnapshot(List<Order> orders, Map<String, Customer> customers, Map<String, List<Payment>> payments,
+        Map<String, Reservation> reservations) {
+
+    /** A snapshot without the credit reservations: the rules about them are not checked. */
+    public SagaSnapshot(List<Order> orders, Map<String, Customer> customers, Map<String, List<Payment>> payments) {
+        this(orders, customers, payments, null);
+    }
 
     public record Order(String orderId, String customerId, BigDecimal amount, String currency, String status,
             String rejectionReason) {
@@ -23,6 +29,10 @@ public record SagaSnapshot(List<Order> orders, Map<String, Customer> customers, 
     public record Payment(String paymentId, String orderId, BigDecimal amount, String currency, String status) {
     }
 
+    /** A customer's credit reservation for one order. */
+    public record Reservation(String orderId, BigDecimal amount, String status) {
+    }
+
     /** The part of this snapshot that concerns the given customers: their orders, and those orders' payments. */
     public SagaSnapshot of(java.util.Collection<String> customerIds) {
         List<Order> theirs = orders.stream().filter(order -> customerIds.contains(order.customerId())).toList();
@@ -30,7 +40,16 @@ public record SagaSnapshot(List<Order> orders, Map<String, Customer> customers, 
         who.keySet().retainAll(customerIds);
         Map<String, List<Payment>> paid = new java.util.HashMap<>();
         theirs.forEach(order -> paid.put(order.orderId(), paymentsOf(order.orderId())));
-        return new SagaSnapshot(theirs, who, paid);
+        Map<String, Reservation> held = null;
+        if (reservations != null) {
+            held = new java.util.HashMap<>();
+            for (Order order : theirs) {
+                if (reservations.containsKey(order.orderId())) {
+                    held.put(order.orderId(), reservations.get(order.orderId()));
+                }
+            }
+        }
+        return new SagaSnapshot(theirs, who, paid, held);
     }
 
     List<Payment> paymentsOf(String orderId) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.k8saga.e2e.check.SagaSnapshot.Customer;
 import io.k8saga.e2e.check.SagaSnapshot.Order;
 import io.k8saga.e2e.check.SagaSnapshot.Payment;
+import io.k8saga.e2e.check.SagaSnapshot.Reservation;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -43,12 +44,16 @@ public final class SnapshotReader {
         }
         Map<String, Customer> customers = new LinkedHashMap<>();
         Map<String, List<Payment>> payments = new LinkedHashMap<>();
+        Map<String, Reservation> reservations = new LinkedHashMap<>();
         for (Order order : orders) {
             if (!customers.containsKey(order.customerId())) {
                 JsonNode customer = getOrNull("/api/customers/" + encode(order.customerId()));
                 if (customer != null) {
                     customers.put(order.customerId(), new Customer(customer.get("customerId").asText(),
                             customer.get("creditLimit").decimalValue(), customer.get("creditReserved").decimalValue()));
+                    get("/api/customers/" + encode(order.customerId()) + "/reservations").forEach(item ->
+                            reservations.put(item.get("orderId").asText(), new Reservation(item.get("orderId").asText(),
+                                    item.get("amount").decimalValue(), item.get("status").asText())));
                 }
             }
             List<Payment> ofOrder = new ArrayList<>();
@@ -57,7 +62,7 @@ public final class SnapshotReader {
                     item.get("currency").asText(), item.get("status").asText())));
             payments.put(order.orderId(), ofOrder);
         }
-        return new SagaSnapshot(orders, customers, payments);
+        return new SagaSnapshot(orders, customers, payments, reservations);
     }
 
     private static Order order(JsonNode item) {

@@ -6,6 +6,7 @@ import io.k8saga.e2e.check.Invariants.Violation;
 import io.k8saga.e2e.check.SagaSnapshot.Customer;
 import io.k8saga.e2e.check.SagaSnapshot.Order;
 import io.k8saga.e2e.check.SagaSnapshot.Payment;
+import io.k8saga.e2e.check.SagaSnapshot.Reservation;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,41 @@ class InvariantsTest {
     @Test
     void aConsistentStatePasses() {
         assertThat(Invariants.check(healthy())).isEmpty();
+    }
+
+    /** The healthy state with the credit reservations the credit API would list for it. */
+    private static SagaSnapshot withReservations(Map<String, Reservation> reservations) {
+        SagaSnapshot healthy = healthy();
+        return new SagaSnapshot(healthy.orders(), healthy.customers(), healthy.payments(), reservations);
+    }
+
+    private static Reservation reservation(String orderId, String status, String amount) {
+        return new Reservation(orderId, new BigDecimal(amount), status);
+    }
+
+    @Test
+    void aConsistentStateWithItsReservationsPasses() {
+        assertThat(Invariants.check(withReservations(Map.of("o1", reservation("o1", "CONFIRMED", "120.00"),
+                "o2", reservation("o2", "RELEASED", "80.00"))))).isEmpty();
+    }
+
+    @Test
+    void anApprovedOrderWhoseCreditIsNotConfirmedIsCaught() {
+        assertThat(rulesBroken(withReservations(Map.of("o1", reservation("o1", "PENDING", "120.00")))))
+                .containsExactly(Invariants.APPROVED_CONFIRMED);
+        assertThat(rulesBroken(withReservations(Map.of())))
+                .as("no reservation at all").containsExactly(Invariants.APPROVED_CONFIRMED);
+        assertThat(rulesBroken(withReservations(Map.of("o1", reservation("o1", "CONFIRMED", "12.00")))))
+                .as("another amount").containsExactly(Invariants.APPROVED_CONFIRMED);
+    }
+
+    @Test
+    void aRejectedOrderStillHoldingCreditIsCaught() {
+        for (String holding : new String[] {"PENDING", "CONFIRMED"}) {
+            assertThat(rulesBroken(withReservations(Map.of("o1", reservation("o1", "CONFIRMED", "120.00"),
+                    "o2", reservation("o2", holding, "80.00"))))).as(holding)
+                    .containsExactly(Invariants.REJECTED_HOLDS_NOTHING);
+        }
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -141,9 +142,9 @@ class FaultToleranceIT {
                 lost.add(orderId + " " + state);
             }
         }
-        // Judged on this test's customers only, so an earlier test's leftovers cannot fail (or excuse) this one.
-        List<Invariants.Violation> violations = Invariants.check(
-                new SnapshotReader(api.baseUrl()).read().of(load.customers()));
+        // Judged on this test's customers only, so an earlier test's leftovers cannot fail (or excuse) this one;
+        // the last callbacks and outcome events land a moment after the orders are final.
+        List<Invariants.Violation> violations = awaitInvariants(load, Duration.ofSeconds(30));
         report(fault, load.accepted().size(), inFlight, lost.size(), violations.size(),
                 quiet ? recovery.toSeconds() + " s" : "not within " + settle.toSeconds() + " s");
 
@@ -151,6 +152,22 @@ class FaultToleranceIT {
         assertThat(lost).as("accepted orders without a final state").isEmpty();
         assertThat(violations).as("invariants broken").isEmpty();
         return load;
+    }
+
+    /** The violations among this load's customers once there are none, or those still there at the deadline. */
+    private List<Invariants.Violation> awaitInvariants(OrderLoad load, Duration atMost) {
+        SnapshotReader reader = new SnapshotReader(api.baseUrl());
+        AtomicReference<List<Invariants.Violation>> last = new AtomicReference<>(List.of());
+        try {
+            Awaitility.await("the invariants hold").atMost(atMost).pollInterval(Duration.ofSeconds(2))
+                    .until(() -> {
+                        last.set(Invariants.check(reader.read().of(load.customers())));
+                        return last.get().isEmpty();
+                    });
+        } catch (ConditionTimeoutException e) {
+            // reported and asserted by the caller
+        }
+        return last.get();
     }
 
     /** The orders of this load's customers still PENDING. */
