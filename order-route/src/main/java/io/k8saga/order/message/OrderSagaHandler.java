@@ -120,8 +120,10 @@ public class OrderSagaHandler {
      * Ends the orders the saga machinery left PENDING past the saga timeout plus the grace. No LRA: rejected (the
      * process died before the saga started). An LRA the coordinator holds as Closing or Cancelling without getting
      * any further (seen after a coordinator crash): the order takes the outcome already decided, and its
-     * OrderOutcome event settles the participants. An LRA still Active (its timer lost): cancelled at the
-     * coordinator, which compensates as usual. Anything else is left for an operator (GET /admin/sagas/stuck).
+     * OrderOutcome event settles the participants. An LRA the coordinator has no record of (lost in a crash before
+     * it was stored): rejected, and settled the same way. An LRA still Active (its timer lost): cancelled at the
+     * coordinator, which compensates as usual. Anything else (an LRA the coordinator gave up on) is left for an
+     * operator (GET /admin/sagas/stuck).
      */
     public void settleStuckOrders() {
         int orphans = orders.rejectOrphans(orphanAge);
@@ -140,6 +142,12 @@ public class OrderSagaHandler {
                 }
                 case "Cancelling", "Cancelled" -> {
                     LOG.warnf("Order %s: its LRA is stuck %s; rejecting it as decided", order.orderId(), status);
+                    reject(order.orderId());
+                }
+                case "unknown" -> {
+                    // An LRA ends only once every participant, this order's own callback included, has answered;
+                    // so an order still PENDING means the coordinator lost the LRA (it died before storing it).
+                    LOG.warnf("Order %s: the coordinator has no record of its LRA; rejecting it", order.orderId());
                     reject(order.orderId());
                 }
                 case "Active" -> {
