@@ -23,9 +23,6 @@ import java.util.regex.Pattern;
  */
 public final class JsonRequest {
 
-    /** Largest request body read; bodies of the API are small JSON documents. */
-    public static final int MAX_BODY_BYTES = 64 * 1024;
-
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -42,17 +39,14 @@ public final class JsonRequest {
         this.root = root;
     }
 
-    /** Parses a request body sent with the given Content-Type header; anything but JSON is a 415. */
     /**
-     * Reads a request body: 415 unless the Content-Type is JSON, 413 over {@link #MAX_BODY_BYTES}, 400 naming
-     * {@code body} when it is not valid UTF-8 (nothing is replaced silently) or not a JSON object.
+     * Reads a request body: 415 naming {@code Content-Type} unless that is JSON, 400 naming {@code body} when it is
+     * not valid UTF-8 (nothing is replaced silently) or not a JSON object. The size is capped before this, by
+     * {@code quarkus.http.limits.max-body-size}.
      */
     public static JsonRequest parse(String contentType, byte[] body) {
         if (contentType == null || !JSON_MEDIA_TYPE.matcher(contentType).matches()) {
             throw new ApiException(415, "Content-Type", "Content-Type must be application/json, was " + contentType);
-        }
-        if (body != null && body.length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "body", "body: larger than " + MAX_BODY_BYTES / 1024 + " KiB");
         }
         return parse(body == null ? null : utf8(body));
     }
