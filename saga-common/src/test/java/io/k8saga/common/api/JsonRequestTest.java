@@ -55,6 +55,24 @@ class JsonRequestTest {
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.field()).isEqualTo("body"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json; charset=ISO-8859-1", "application/json;charset=\"UTF-16\"",
+            "application/problem+json; charset=windows-1252", "application/json; charset="})
+    void refusesACharsetOtherThanUtf8NamingTheContentType(String contentType) {
+        assertThatThrownBy(() -> JsonRequest.parse(contentType, "{}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(415);
+                    assertThat(e.field()).isEqualTo("Content-Type");
+                });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json", "application/json; charset=UTF-8", "Application/JSON;charset=\"utf-8\"",
+            "application/merge-patch+json; charset=utf-8"})
+    void acceptsJsonInUtf8(String contentType) {
+        assertThat(JsonRequest.parse(contentType, "{}".getBytes(StandardCharsets.UTF_8))).isNotNull();
+    }
+
     @Test
     void refusesInvalidUtf8InsteadOfReplacingIt() {
         byte[] body = {'{', '"', 'x', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
