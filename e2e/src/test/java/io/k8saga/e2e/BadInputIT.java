@@ -16,10 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Client mistakes get a 4xx RFC 9457 problem that names the offending field, never a 5xx, and store nothing.
@@ -29,6 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputIT {
 
     private static final String JSON = "application/json";
+    private static final String LATIN_1 = "application/json; charset=ISO-8859-1";
+    private static final String FORM = "application/x-www-form-urlencoded";
     private static final String LONG_65 = "x".repeat(65);
 
     private final PublicApi api;
@@ -81,6 +83,10 @@ class BadInputIT {
                 bad("trailing garbage", JSON, "{\"customerId\":\"$ID\",\"amount\":10} xyz", 400, "body"),
                 bad("body of 100 KB, over the 64 KB limit", JSON,
                         "{\"customerId\":\"$ID\",\"amount\":10,\"note\":\"" + "x".repeat(100_000) + "\"}", 413, "body"),
+                bad("body of 1 MB", JSON,
+                        "{\"customerId\":\"$ID\",\"amount\":10,\"note\":\"" + "x".repeat(1_000_000) + "\"}", 413, "body"),
+                bad("charset ISO-8859-1", LATIN_1, "{\"customerId\":\"$ID\",\"amount\":10}", 415, "Content-Type"),
+                bad("a form instead of JSON", FORM, "customerId=$ID&amount=10", 415, "Content-Type"),
                 Arguments.of("Idempotency-Key of 129 characters", new BadRequest(JSON,
                         "{\"customerId\":\"$ID\",\"amount\":10}", Map.of("Idempotency-Key", "k".repeat(129)), 400,
                         "Idempotency-Key")));
@@ -116,7 +122,12 @@ class BadInputIT {
                 bad("the same field twice", JSON,
                         "{\"customerId\":\"$ID\",\"name\":\"N\",\"name\":\"M\",\"creditLimit\":1}", 400, "body"),
                 bad("script fragment in customerId", JSON,
-                        "{\"customerId\":\"<script>alert(1)</script>\",\"name\":\"N\",\"creditLimit\":1}", 400, "customerId"));
+                        "{\"customerId\":\"<script>alert(1)</script>\",\"name\":\"N\",\"creditLimit\":1}", 400, "customerId"),
+                bad("body of 100 KB, over the 64 KB limit", JSON,
+                        "{\"customerId\":\"$ID\",\"name\":\"" + "n".repeat(100_000) + "\",\"creditLimit\":1}", 413, "body"),
+                bad("charset ISO-8859-1", LATIN_1, "{\"customerId\":\"$ID\",\"name\":\"N\",\"creditLimit\":1}", 415,
+                        "Content-Type"),
+                bad("a form instead of JSON", FORM, "customerId=$ID&name=N&creditLimit=1", 415, "Content-Type"));
     }
 
     @ParameterizedTest(name = "POST /api/orders, {0}")
@@ -143,40 +154,44 @@ class BadInputIT {
                 .isEqualTo(404);
     }
 
-    @Test
-    void refusesInvalidUtf8AndAMissingContentTypeAndStoresNothing() throws Exception {
+    @ParameterizedTest(name = "POST {0}")
+    @ValueSource(strings = {"/api/orders", "/api/customers"})
+    void refusesInvalidUtf8AndAMissingContentTypeAndStoresNothing(String path) throws Exception {
         Customer customer = api.createCustomer("1000.00");
-        byte[] prefix = ("{\"customerId\":\"" + customer.customerId() + "\",\"amount\":10,\"paymentToken\":\"tok")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] invalid = new byte[prefix.length + 4];
-        System.arraycopy(prefix, 0, invalid, 0, prefix.length);
-        // 0xC3 0x28: a two-byte sequence cut short, then the closing quote and brace.
-        invalid[prefix.length] = (byte) 0xC3;
-        invalid[prefix.length + 1] = (byte) 0x28;
-        invalid[prefix.length + 2] = '"';
-        invalid[prefix.length + 3] = '}';
+        String newCustomerId = PublicApi.newCustomerId();
+        String valid = path.equals("/api/orders")
+                ? PublicApi.orderJson(customer.customerId(), "10", "tok_ok")
+                : PublicApi.customerJson(newCustomerId, "Nadia", "10");
+        // 0xC3 0x28: a two-byte sequence cut short, put in place of the string value's first letter.
+        byte[] invalid = valid.replaceFirst("\"(tok_ok|Nadia)\"", "\"#$1\"").getBytes(StandardCharsets.UTF_8);
+        int at = new String(invalid, StandardCharsets.UTF_8).indexOf('#');
+        invalid[at] = (byte) 0xC3;
+        invalid[at + 1] = (byte) 0x28;
         HttpClient http = HttpClient.newHttpClient();
-        URI orders = api.baseUrl().resolve("/api/orders");
+        URI uri = api.baseUrl().resolve(path);
 
-        HttpResponse<String> badBytes = http.send(HttpRequest.newBuilder(orders).header("Content-Type", JSON)
+        HttpResponse<String> badBytes = http.send(HttpRequest.newBuilder(uri).header("Content-Type", JSON)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(invalid)).build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> noType = http.send(HttpRequest.newBuilder(orders)
-                .POST(HttpRequest.BodyPublishers.ofString(PublicApi.orderJson(customer.customerId(), "10", "tok_ok")))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> noType = http.send(HttpRequest.newBuilder(uri)
+                .POST(HttpRequest.BodyPublishers.ofString(valid)).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(badBytes.statusCode()).as(badBytes.body()).isEqualTo(400);
         assertThat(badBytes.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
                 assertThat(type).startsWith("application/problem+json"));
-        assertThat(badBytes.body()).contains("UTF-8");
+        assertThat(badBytes.body()).contains("UTF-8").contains("\"field\":\"body\"");
         assertThat(noType.statusCode()).as(noType.body()).isEqualTo(415);
-        assertThat(noType.body()).contains("Content-Type");
+        assertThat(noType.body()).contains("\"field\":\"Content-Type\"");
         assertThat(api.orders(customer.customerId()).total()).as("orders stored").isZero();
+        assertThat(api.request().get("/api/customers/{id}", newCustomerId).statusCode()).as("customer stored")
+                .isEqualTo(404);
     }
 
     @ParameterizedTest(name = "GET {0}")
     @MethodSource("unknownResources")
-    void answersNotFoundForAnUnknownId(String path) {
-        Response response = api.request().get(path, PublicApi.newCustomerId());
+    void answersNotFoundForAnUnknownIdOrPath(String path) {
+        Response response = path.contains("{id}")
+                ? api.request().get(path, PublicApi.newCustomerId())
+                : api.request().get(path);
 
         assertThat(response.statusCode()).as("%s: %s", path, response.asString()).isEqualTo(404);
         assertThat(response.contentType()).startsWith("application/problem+json");
@@ -185,20 +200,28 @@ class BadInputIT {
     }
 
     static Stream<String> unknownResources() {
-        return Stream.of("/api/orders/{id}", "/api/customers/{id}", "/api/orders/{id}/items", "/api/payments/{id}/x");
+        return Stream.of("/api/orders/{id}", "/api/customers/{id}", "/api/orders/{id}/items", "/api/payments/{id}/x",
+                "/api/orders/{id}/x/y", "/nope");
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("wrongMethods")
-    void answersMethodNotAllowedWithTheAllowedOnes(String method, String path, String allowed) {
+    void answersMethodNotAllowedWithTheAllowedOnesAndStoresNothing(String method, String path, String allowed) {
+        String customerId = PublicApi.newCustomerId();
+        // A body any POST of the API would act on, so that a wrongly routed request would leave a trace.
+        RequestSpecification request = api.request().contentType(JSON)
+                .body(PublicApi.customerJson(customerId, "N", "10").replace("}", ",\"amount\":10}"));
         Response response = path.contains("{id}")
-                ? api.request().request(method, path, PublicApi.newCustomerId())
-                : api.request().request(method, path);
+                ? request.request(method, path, customerId)
+                : request.request(method, path);
 
         assertThat(response.statusCode()).as("%s %s: %s", method, path, response.asString()).isEqualTo(405);
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.jsonPath().getInt("status")).isEqualTo(405);
         assertThat(response.header("Allow")).contains(allowed);
+        assertThat(api.request().get("/api/customers/{id}", customerId).statusCode()).as("customer stored")
+                .isEqualTo(404);
+        assertThat(api.orders(customerId).total()).as("orders stored").isZero();
     }
 
     static Stream<Arguments> wrongMethods() {
@@ -206,6 +229,8 @@ class BadInputIT {
                 Arguments.of("DELETE", "/api/orders", "POST"),
                 Arguments.of("PUT", "/api/orders/{id}", "GET"),
                 Arguments.of("DELETE", "/api/customers/{id}", "GET"),
+                Arguments.of("PUT", "/api/customers/{id}", "GET"),
+                Arguments.of("PATCH", "/api/orders", "POST"),
                 Arguments.of("POST", "/api/payments", "GET"));
     }
 

@@ -14,6 +14,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,9 +23,6 @@ import java.util.regex.Pattern;
  * never coerced into numbers or the other way round.
  */
 public final class JsonRequest {
-
-    /** Largest request body read; bodies of the API are small JSON documents. */
-    public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -35,6 +33,9 @@ public final class JsonRequest {
     // application/json or application/<something>+json, with optional parameters such as charset.
     private static final Pattern JSON_MEDIA_TYPE =
             Pattern.compile("application/([a-z0-9.+-]*\\+)?json\\s*(;.*)?", Pattern.CASE_INSENSITIVE);
+    // The value of a charset parameter, quoted or not.
+    private static final Pattern CHARSET =
+            Pattern.compile(";\\s*charset\\s*=\\s*\"?([^\";\\s]*)", Pattern.CASE_INSENSITIVE);
 
     private final JsonNode root;
 
@@ -42,17 +43,19 @@ public final class JsonRequest {
         this.root = root;
     }
 
-    /** Parses a request body sent with the given Content-Type header; anything but JSON is a 415. */
     /**
-     * Reads a request body: 415 unless the Content-Type is JSON, 413 over {@link #MAX_BODY_BYTES}, 400 naming
-     * {@code body} when it is not valid UTF-8 (nothing is replaced silently) or not a JSON object.
+     * Reads a request body: 415 naming {@code Content-Type} unless that is JSON in UTF-8 (JSON has no other
+     * encoding, RFC 8259), 400 naming {@code body} when it is not valid UTF-8 (nothing is replaced silently) or not
+     * a JSON object. The size is capped before this, by {@code quarkus.http.limits.max-body-size}.
      */
     public static JsonRequest parse(String contentType, byte[] body) {
         if (contentType == null || !JSON_MEDIA_TYPE.matcher(contentType).matches()) {
             throw new ApiException(415, "Content-Type", "Content-Type must be application/json, was " + contentType);
         }
-        if (body != null && body.length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "body", "body: larger than " + MAX_BODY_BYTES / 1024 + " KiB");
+        Matcher charset = CHARSET.matcher(contentType);
+        if (charset.find() && !charset.group(1).equalsIgnoreCase("UTF-8")) {
+            throw new ApiException(415, "Content-Type", "Content-Type: the charset must be UTF-8, was "
+                    + charset.group(1));
         }
         return parse(body == null ? null : utf8(body));
     }

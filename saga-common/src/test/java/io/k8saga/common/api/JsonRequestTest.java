@@ -55,17 +55,22 @@ class JsonRequestTest {
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.field()).isEqualTo("body"));
     }
 
-    @Test
-    void refusesABodyOverTheLimitCountedInUtf8Bytes() {
-        // Fewer characters than the limit, but more bytes: é is two bytes in UTF-8.
-        String accents = "{\"x\":\"" + "é".repeat(JsonRequest.MAX_BODY_BYTES / 2 + 1) + "\"}";
-        assertThatThrownBy(() -> JsonRequest.parse(JSON, accents.getBytes(StandardCharsets.UTF_8)))
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json; charset=ISO-8859-1", "application/json;charset=\"UTF-16\"",
+            "application/problem+json; charset=windows-1252", "application/json; charset="})
+    void refusesACharsetOtherThanUtf8NamingTheContentType(String contentType) {
+        assertThatThrownBy(() -> JsonRequest.parse(contentType, "{}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(413);
-                    assertThat(e.field()).isEqualTo("body");
+                    assertThat(e.status()).isEqualTo(415);
+                    assertThat(e.field()).isEqualTo("Content-Type");
                 });
-        String justUnder = "{\"x\":\"" + "a".repeat(JsonRequest.MAX_BODY_BYTES - 10) + "\"}";
-        assertThat(JsonRequest.parse(JSON, justUnder.getBytes(StandardCharsets.UTF_8))).isNotNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json", "application/json; charset=UTF-8", "Application/JSON;charset=\"utf-8\"",
+            "application/merge-patch+json; charset=utf-8"})
+    void acceptsJsonInUtf8(String contentType) {
+        assertThat(JsonRequest.parse(contentType, "{}".getBytes(StandardCharsets.UTF_8))).isNotNull();
     }
 
     @Test
