@@ -122,8 +122,8 @@ public class OrderSagaHandler {
      * any further (seen after a coordinator crash): the order takes the outcome already decided, and its
      * OrderOutcome event settles the participants. An LRA the coordinator has no record of (lost in a crash before
      * it was stored): rejected, and settled the same way. An LRA still Active (its timer lost): cancelled at the
-     * coordinator, which compensates as usual. Anything else (an LRA the coordinator gave up on) is left for an
-     * operator (GET /admin/sagas/stuck).
+     * coordinator, which compensates as usual. An LRA the coordinator gave up on answers 404 too, so its order
+     * is rejected the same way; the LRA itself stays for an operator (GET /admin/sagas/stuck).
      */
     public void settleStuckOrders() {
         int orphans = orders.rejectOrphans(orphanAge);

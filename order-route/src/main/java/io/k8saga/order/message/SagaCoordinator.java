@@ -74,14 +74,30 @@ public class SagaCoordinator {
             throw new UncheckedIOException(new IOException(url + " answered " + answer.statusCode()));
         }
         try {
-            List<Lra> lras = new ArrayList<>();
-            for (JsonNode lra : JSON.readTree(answer.body())) {
-                lras.add(new Lra(lra.path("lraId").asText(), lra.path("status").asText(null)));
-            }
-            return lras;
+            return lras(answer.body());
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable answer from " + url, e);
         }
+    }
+
+    /**
+     * The LRAs of a {@code /recovery} or {@code /recovery/failed} answer: a JSON array of objects of which we read
+     * {@code lraId} and {@code status} (Narayana 7.1 adds clientId, startTime, finishTime, httpStatus, topLevel,
+     * recovering).
+     */
+    static List<Lra> lras(String json) throws IOException {
+        JsonNode array = JSON.readTree(json);
+        if (!array.isArray()) {
+            throw new IOException("not a JSON array");
+        }
+        List<Lra> lras = new ArrayList<>();
+        for (JsonNode lra : array) {
+            if (!lra.path("lraId").isTextual()) {
+                throw new IOException("an LRA without lraId: " + lra);
+            }
+            lras.add(new Lra(lra.get("lraId").asText(), lra.path("status").asText(null)));
+        }
+        return lras;
     }
 
     private HttpResponse<String> get(String url) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.k8saga.common.db.Sql;
 import io.k8saga.order.domain.OrderRequest;
 import io.k8saga.order.domain.OrderService;
 import io.k8saga.testkit.LraClient;
@@ -23,13 +24,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 
 /**
  * Sagas that do not end by themselves, against the real coordinator: an LRA it gave up on is listed by
  * {@code GET /admin/sagas/stuck} with its order; orders whose LRA hangs in Closing or Cancelling, or was lost, are
- * settled by order-route and their outcome published.
+ * settled by order-route and their outcome published; orders PENDING past the time limit are listed whatever the
+ * coordinator says of them.
  */
 @QuarkusTest
 @QuarkusTestResource(SagaInfraResource.class)
@@ -40,6 +45,12 @@ class StuckSagasRouteTest {
     @Inject
     OrderService orders;
 
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    CamelContext camel;
+
     @Test
     void anLraTheCoordinatorGaveUpOnIsListedWithItsOrder() throws Exception {
         HttpServer participant = failingParticipant();
@@ -49,8 +60,7 @@ class StuckSagasRouteTest {
             String orderId = pendingOrderOf(lra);
 
             // The participant answers FailedToCompensate: the coordinator moves the LRA to its failed list.
-            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(lra + "/cancel"))
-                    .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            cancel(lra);
 
             Map<String, Object> entry = await().atMost(DEADLINE).until(() -> entryFor(lra), e -> e != null
                     && "FAILED".equals(e.get("reason")));
@@ -58,6 +68,42 @@ class StuckSagasRouteTest {
                     .containsEntry("orderId", orderId).containsEntry("status", "PENDING");
         } finally {
             participant.stop(0);
+        }
+    }
+
+    @Test
+    void ordersPendingPastTheTimeLimitAreListedWhateverTheCoordinatorSays() throws Exception {
+        // The orphan check would settle these orders within a second; stopped, it leaves them as an outage would.
+        camel.getRouteController().stopRoute("settleStuckOrders");
+        HttpServer participant = failingParticipant();
+        try {
+            String active = LraClient.start();
+            String activeOrder = overdue(pendingOrderOf(active));
+            String lost = SagaInfraResource.coordinatorUrl() + "/lra-coordinator/0_ffff7f000001_0_0_5a9a";
+            String lostOrder = overdue(pendingOrderOf(lost));
+            String orphanOrder = overdue(orders.place(new OrderRequest("c-stuck", new BigDecimal("4.00"), "EUR",
+                    "tok_ok"), null).order().orderId());
+            String recent = LraClient.start();
+            pendingOrderOf(recent);
+            String failed = LraClient.start();
+            join(failed, "http://localhost:" + participant.getAddress().getPort());
+            String failedOrder = overdue(pendingOrderOf(failed));
+            cancel(failed);
+
+            await().atMost(DEADLINE).until(() -> entryFor(failed), e -> e != null && "FAILED".equals(e.get("reason")));
+            JsonPath stuck = stuck();
+            assertThat(stuck.getList("sagas.findAll { it.sagaId == '" + failed + "' }")).as("one entry per saga")
+                    .hasSize(1);
+            assertListed(stuck.getMap(bySaga(failed)), "FAILED", "FailedToCancel", failedOrder);
+            assertListed(stuck.getMap(bySaga(active)), "NOT_FINISHING", "Active", activeOrder);
+            assertListed(stuck.getMap(bySaga(lost)), "NOT_FINISHING", "unknown", lostOrder);
+            Map<String, Object> orphan = stuck.getMap("sagas.find { it.order?.orderId == '" + orphanOrder + "' }");
+            assertThat(orphan).containsEntry("sagaId", null).containsEntry("lraStatus", null);
+            assertListed(orphan, "NO_SAGA", null, orphanOrder);
+            assertThat(stuck.getMap(bySaga(recent))).as("within its time limit").isNull();
+        } finally {
+            participant.stop(0);
+            camel.getRouteController().startRoute("settleStuckOrders");
         }
     }
 
@@ -116,11 +162,40 @@ class StuckSagasRouteTest {
         return orderId;
     }
 
+    /** Makes the order look an hour old, far past saga.timeout plus saga.orphan-grace. */
+    private String overdue(String orderId) {
+        new Sql(dataSource).update("UPDATE orders SET created_at = ? WHERE order_id = ?",
+                OffsetDateTime.now().minusHours(1), orderId);
+        return orderId;
+    }
+
     private Map<String, Object> entryFor(String sagaId) {
+        return stuck().getMap(bySaga(sagaId));
+    }
+
+    private static JsonPath stuck() {
         JsonPath stuck = given().get("/admin/sagas/stuck").then().log().ifValidationFails().statusCode(200)
-                .extract().jsonPath();
+                .contentType("application/json").extract().jsonPath();
         assertThat(stuck.getInt("count")).isEqualTo(stuck.getList("sagas").size());
-        return stuck.getMap("sagas.find { it.sagaId == '" + sagaId + "' }");
+        assertThat(stuck.getString("checkedAt")).isNotBlank();
+        return stuck;
+    }
+
+    private static String bySaga(String sagaId) {
+        return "sagas.find { it.sagaId == '" + sagaId + "' }";
+    }
+
+    private static void assertListed(Map<String, Object> entry, String reason, String lraStatus, String orderId) {
+        assertThat(entry).as("listed").isNotNull().containsEntry("reason", reason)
+                .containsEntry("lraStatus", lraStatus);
+        assertThat(entry).extractingByKey("order").asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("orderId", orderId).containsEntry("status", "PENDING")
+                .containsKeys("customerId", "amount", "currency", "createdAt");
+    }
+
+    private static void cancel(String lra) throws IOException, InterruptedException {
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(lra + "/cancel"))
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
     }
 
     /** Joins the participant at {@code base} (its /compensate and /complete) the way a Camel service does. */
