@@ -43,7 +43,7 @@ public record BenchOptions(
               --no-ceiling          skip the bare LRA ceiling probe
               --results DIR         where bench-<timestamp>.json goes (SAGA_BENCH_DIR, else $SAGA_HOME/bench)
               --order-timeout D     an order still PENDING after this is an error (40s)
-              --poll D              GET /api/orders/{id} interval while waiting (10ms)
+              --poll D              GET /api/orders/{id} interval while waiting, if the service ignores Prefer: wait (10ms)
               --callback-host H     host the coordinator uses to reach the probe's callbacks (127.0.0.1)
             SAGA_HOME (the stack's state directory) locates the pid files used for RSS and CPU figures.
             """;

@@ -11,6 +11,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Places orders through the public API and waits for each saga's final status. Customers are created first:
@@ -23,6 +24,8 @@ final class SagaWorkload implements LoadDriver.Operation {
     private static final String AMOUNT = "10.00";
     private static final String AMPLE_CREDIT = "1000000000";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** Longest wait asked of order-route in one read; it grants up to 20 s. */
+    private static final Duration MAX_WAIT = Duration.ofSeconds(20);
 
     private final BenchOptions options;
     private final HttpClient http;
@@ -83,12 +86,19 @@ final class SagaWorkload implements LoadDriver.Operation {
         }
     }
 
-    /** Polls the order until it leaves PENDING or its deadline passes. */
+    /**
+     * Reads the order until it leaves PENDING or its deadline passes. Each read asks the service to hold the answer
+     * until the order is final ({@code Prefer: wait}); a service that does not (no {@code Preference-Applied} in
+     * the answer) is polled every {@code --poll} instead.
+     */
     private Outcome awaitFinal(OrderClass c, String orderId) throws IOException, InterruptedException {
-        HttpRequest get = HttpRequest.newBuilder(URI.create(options.baseUrl() + "/api/orders/" + orderId))
-                .timeout(REQUEST_TIMEOUT).header("Accept", "application/json").GET().build();
+        URI order = URI.create(options.baseUrl() + "/api/orders/" + orderId);
         long deadline = System.nanoTime() + options.orderTimeout().toNanos();
         while (true) {
+            long waitSeconds = Math.max(1, Math.min(MAX_WAIT.toSeconds(),
+                    TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())));
+            HttpRequest get = HttpRequest.newBuilder(order).timeout(REQUEST_TIMEOUT.plusSeconds(waitSeconds))
+                    .header("Accept", "application/json").header("Prefer", "wait=" + waitSeconds).GET().build();
             HttpResponse<String> response = http.send(get, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return error(c, "GET /api/orders/{id} " + response.statusCode());
@@ -105,7 +115,9 @@ final class SagaWorkload implements LoadDriver.Operation {
                 return new Outcome(c.key, c.path(), "PENDING",
                         "still PENDING after " + BenchOptions.format(options.orderTimeout()));
             }
-            Thread.sleep(Math.max(1, options.pollInterval().toMillis()));
+            if (response.headers().firstValue("Preference-Applied").isEmpty()) {
+                Thread.sleep(Math.max(1, options.pollInterval().toMillis()));
+            }
         }
     }
 

@@ -37,10 +37,10 @@ public final class LocalGateway implements AutoCloseable {
 
     /** Request headers passed on to the services; hop-by-hop and restricted headers are not. */
     private static final List<String> REQUEST_HEADERS = List.of(
-            "Content-Type", "Accept", "Accept-Language", "Idempotency-Key", "Authorization", "Traceparent");
+            "Content-Type", "Accept", "Accept-Language", "Idempotency-Key", "Authorization", "Traceparent", "Prefer");
     /** Response headers passed back to the client. */
     private static final List<String> RESPONSE_HEADERS = List.of(
-            "Content-Type", "Location", "Retry-After", "Allow", "Cache-Control", "ETag");
+            "Content-Type", "Location", "Retry-After", "Allow", "Cache-Control", "ETag", "Preference-Applied");
     private static final int MAX_BODY_BYTES = 1 << 20;
     private static final String PROBLEM_JSON = "application/problem+json";
 
@@ -77,7 +77,8 @@ public final class LocalGateway implements AutoCloseable {
      */
     public static LocalGateway start(int port, Map<String, URI> routes) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 128);
-        ExecutorService workers = Executors.newFixedThreadPool(32, daemonThreads());
+        // One thread per request in progress, however many: a long-polling GET (Prefer: wait) holds its thread.
+        ExecutorService workers = Executors.newCachedThreadPool(daemonThreads());
         LocalGateway gateway = new LocalGateway(server, workers, Map.copyOf(routes));
         server.createContext("/", gateway::handle);
         server.setExecutor(workers);

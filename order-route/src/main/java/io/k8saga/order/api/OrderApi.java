@@ -11,7 +11,9 @@ import io.k8saga.order.domain.OrderStatus;
 import io.k8saga.order.domain.Placement;
 import io.k8saga.order.message.OrderSagaStarter;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
@@ -72,6 +74,25 @@ public class OrderApi {
         return orders.find(orderId)
                 .map(OrderView::of)
                 .orElseThrow(() -> ApiException.notFound("no order " + orderId));
+    }
+
+    /**
+     * The order; with a {@code Prefer: wait=N} header, a PENDING order is answered only once it is final or N
+     * seconds (at most {@link WaitPreference#MAX_WAIT}) have passed, so a client learns the outcome without polling.
+     */
+    public OrderView find(String orderId, String prefer) {
+        Optional<Duration> wait = WaitPreference.of(prefer);
+        if (wait.isEmpty()) {
+            return find(orderId);
+        }
+        return orders.findWhenFinal(orderId, wait.get())
+                .map(OrderView::of)
+                .orElseThrow(() -> ApiException.notFound("no order " + orderId));
+    }
+
+    /** The {@code Preference-Applied} answer to a {@code Prefer} header, or null when it asks for nothing we do. */
+    public String appliedPreference(String prefer) {
+        return WaitPreference.of(prefer).map(WaitPreference::applied).orElse(null);
     }
 
     public OrderPage list(String customerId, String status, String page, String size) {

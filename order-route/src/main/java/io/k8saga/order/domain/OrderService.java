@@ -11,15 +11,27 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Orders and the decisions the saga takes about them; every state change is idempotent. */
 @ApplicationScoped
 public class OrderService {
 
-    private final OrderRepository orders;
+    /**
+     * How often a reader waiting for an order re-reads it regardless of {@link OrderWatch}: bounds the wait for an
+     * order another replica made final.
+     */
+    private static final Duration RECHECK = Duration.ofMillis(250);
 
-    OrderService(OrderRepository orders) {
+    private final OrderRepository orders;
+    private final OrderWatch watch;
+
+    OrderService(OrderRepository orders, OrderWatch watch) {
         this.orders = orders;
+        this.watch = watch;
     }
 
     /**
@@ -46,6 +58,34 @@ public class OrderService {
 
     public Optional<Order> find(String orderId) {
         return orders.find(orderId);
+    }
+
+    /**
+     * The order once it is no longer PENDING, or as it stands when {@code wait} has passed; empty when there is no
+     * such order.
+     */
+    public Optional<Order> findWhenFinal(String orderId, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            CompletableFuture<Void> signal = watch.signalFor(orderId);
+            Optional<Order> order = orders.find(orderId);
+            long left = deadline - System.nanoTime();
+            if (order.isEmpty() || order.get().status() != OrderStatus.PENDING || left <= 0) {
+                watch.forget(orderId, signal);
+                return order;
+            }
+            try {
+                signal.get(Math.min(left, RECHECK.toNanos()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // read again: another replica may have made it final
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                watch.forget(orderId, signal);
+                return order;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("an order signal never fails", e);
+            }
+        }
     }
 
     public List<Order> list(OrderQuery query) {
@@ -97,12 +137,19 @@ public class OrderService {
     /** Completion callback; true when it approved the order (false: it was final already). */
     @Transactional
     public boolean approve(String orderId) {
-        return orders.approve(orderId);
+        return madeFinal(orderId, orders.approve(orderId));
     }
 
     /** Compensation callback: the recorded reason, or TIMEOUT when nobody refused; true when it rejected the order. */
     @Transactional
     public boolean reject(String orderId) {
-        return orders.reject(orderId);
+        return madeFinal(orderId, orders.reject(orderId));
+    }
+
+    private boolean madeFinal(String orderId, boolean changed) {
+        if (changed) {
+            watch.finalOnCommit(orderId);
+        }
+        return changed;
     }
 }

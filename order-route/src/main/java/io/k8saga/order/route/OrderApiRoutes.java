@@ -41,9 +41,10 @@ public class OrderApiRoutes extends RouteBuilder {
                 .setBody(simple("${body.order}"))
                 .to(ApiReplies.REPLY_JSON);
 
-        // Reads one order and where its saga stands.
+        // Reads one order and where its saga stands; Prefer: wait=N holds the answer until the order is final.
         from("direct:getOrder").routeId("getOrder")
-                .bean(api, "find(${header.orderId})")
+                .setHeader(ApiReplies.PREFERENCE_APPLIED, method(api, "appliedPreference(${header.Prefer})"))
+                .bean(api, "find(${header.orderId}, ${header.Prefer})")
                 .to(ApiReplies.REPLY_JSON);
 
         // Lists orders, filtered and paged by the query parameters.

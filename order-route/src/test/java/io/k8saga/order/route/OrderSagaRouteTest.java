@@ -14,11 +14,14 @@ import io.k8saga.testkit.SagaTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -174,6 +177,42 @@ class OrderSagaRouteTest {
         given().get("/api/orders/" + orderId).then()
                 .body("rejectionReason", equalTo("TIMEOUT"))
                 .body("sagaId", equalTo(null));
+    }
+
+    @Test
+    void aReadThatPrefersToWaitIsAnsweredAsSoonAsTheSagaEnds() throws Exception {
+        String orderId = placeOrder("{\"customerId\":\"c-11\",\"amount\":20}");
+        String sagaId = sagaIdOf(orderId);
+
+        CompletableFuture<Response> read = CompletableFuture.supplyAsync(() ->
+                given().header("Prefer", "wait=15").get("/api/orders/" + orderId));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> !read.isDone());
+        publish("payment-events", orderId, sagaId, "{\"type\":\"PaymentAuthorized\",\"orderId\":\"" + orderId
+                + "\",\"paymentId\":\"p-11\",\"amount\":20.00,\"currency\":\"EUR\"}");
+
+        // Answered before its 15 s were up: had it waited them out, the order would still read PENDING.
+        read.get(DEADLINE.toSeconds(), TimeUnit.SECONDS).then().statusCode(200)
+                .header("Preference-Applied", equalTo("wait=15"))
+                .body("status", equalTo("APPROVED"));
+    }
+
+    @Test
+    void aReadThatPrefersToWaitGetsThePendingOrderOnceTheWaitIsOver() {
+        String orderId = placeOrder("{\"customerId\":\"c-12\",\"amount\":20}");
+
+        given().header("Prefer", "wait=1").get("/api/orders/" + orderId).then().statusCode(200)
+                .header("Preference-Applied", equalTo("wait=1"))
+                .body("status", equalTo("PENDING"));
+    }
+
+    @Test
+    void aPreferenceItCannotReadIsIgnored() {
+        String orderId = placeOrder("{\"customerId\":\"c-13\",\"amount\":20}");
+
+        given().header("Prefer", "wait=soon").get("/api/orders/" + orderId).then().statusCode(200)
+                .header("Preference-Applied", equalTo(null))
+                .body("status", equalTo("PENDING"));
+        given().header("Prefer", "wait=1").get("/api/orders/no-such-order").then().statusCode(404);
     }
 
     private String placeOrder(String body) {

@@ -16,6 +16,8 @@ public final class ApiReplies {
 
     /** Ends a REST route with the body as its JSON answer; set the status and Location headers first. */
     public static final String REPLY_JSON = "direct:replyJson";
+    /** The answer to a request's {@code Prefer} header (RFC 7240); kept on the reply like Location. */
+    public static final String PREFERENCE_APPLIED = "Preference-Applied";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiReplies.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -36,9 +38,10 @@ public final class ApiReplies {
                 .handled(true)
                 .process(ApiReplies::writeUnexpected);
 
-        // Request headers and internal ones (Kafka, LRA) never reach the client: only the status and Location do.
+        // Request headers and internal ones (Kafka, LRA) never reach the client: only the status, Location and
+        // Preference-Applied do.
         routes.from(REPLY_JSON).routeId("replyJson")
-                .removeHeaders("*", Exchange.HTTP_RESPONSE_CODE, "Location")
+                .removeHeaders("*", Exchange.HTTP_RESPONSE_CODE, "Location", PREFERENCE_APPLIED)
                 .marshal().json()
                 .setHeader(Exchange.CONTENT_TYPE, Builder.constant("application/json"));
     }
