@@ -69,16 +69,7 @@ public class CreditSagaHandler {
      * coordinator's callbacks did before, the reservation ends as the order did.
      */
     public void settle(OrderOutcome outcome, String eventId) {
-        if (outcome.orderId() == null || outcome.decision() == null) {
-            throw new InvalidEventException("malformed OrderOutcome: " + outcome);
-        }
-        inbox.applyOnce(eventId, () -> {
-            if (outcome.decision() == OrderOutcome.Decision.APPROVED) {
-                credit.confirm(outcome.orderId());
-            } else {
-                credit.settleRejected(outcome.orderId());
-            }
-        });
+        inbox.applyOnce(eventId, outcome.settlement(credit::confirm, credit::settleRejected));
     }
 
     public void release(String orderId) {

@@ -10,14 +10,10 @@ import java.util.Map;
  *
  * @param customers by customer id; a customer the API does not know is absent
  * @param payments by order id; an order without payments maps to an empty list or is absent
+ * @param reservations by order id; null when they were not read, and the rules about them are then not checked
  */
 public record SagaSnapshot(List<Order> orders, Map<String, Customer> customers, Map<String, List<Payment>> payments,
         Map<String, Reservation> reservations) {
-
-    /** A snapshot without the credit reservations: the rules about them are not checked. */
-    public SagaSnapshot(List<Order> orders, Map<String, Customer> customers, Map<String, List<Payment>> payments) {
-        this(orders, customers, payments, null);
-    }
 
     public record Order(String orderId, String customerId, BigDecimal amount, String currency, String status,
             String rejectionReason) {

@@ -2,6 +2,7 @@ package io.k8saga.order.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.k8saga.common.lra.LraStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,10 +31,13 @@ public class SagaCoordinator {
     private static final Duration DEADLINE = Duration.ofSeconds(5);
 
     private final String coordinator;
+    private final LraStatus lraStatus;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(DEADLINE).build();
 
-    SagaCoordinator(@ConfigProperty(name = "camel.lra.coordinator-url") String coordinatorUrl) {
+    SagaCoordinator(@ConfigProperty(name = "camel.lra.coordinator-url") String coordinatorUrl,
+            LraStatus lraStatus) {
         this.coordinator = coordinatorUrl.replaceFirst("/+$", "") + "/lra-coordinator";
+        this.lraStatus = lraStatus;
     }
 
     /** LRAs whose callbacks the coordinator is still retrying. */
@@ -48,13 +52,12 @@ public class SagaCoordinator {
 
     /** The LRA's status (Active, Closing, Cancelling, ...), or {@code unknown} when the coordinator has no record. */
     public String status(String sagaId) {
-        HttpResponse<String> answer = get(sagaId + "/status");
-        return answer.statusCode() == 404 ? "unknown" : answer.body();
+        return lraStatus.of(sagaId);
     }
 
     /** Cancels an LRA of ours; the coordinator then calls every compensation. Refusals (it has ended) are fine. */
     public void cancel(String sagaId) {
-        if (!sagaId.startsWith(coordinator + "/")) {
+        if (!lraStatus.isOurs(sagaId)) {
             throw new IllegalArgumentException("not an LRA of our coordinator: " + sagaId);
         }
         try {

@@ -84,16 +84,7 @@ public class PaymentSagaHandler {
      * approved order, voided for a rejected one (a tombstone when there is no payment yet), as the callbacks would.
      */
     public void settle(OrderOutcome outcome, String eventId) {
-        if (outcome.orderId() == null || outcome.decision() == null) {
-            throw new InvalidEventException("malformed OrderOutcome: " + outcome);
-        }
-        inbox.applyOnce(eventId, () -> {
-            if (outcome.decision() == OrderOutcome.Decision.APPROVED) {
-                payments.capture(outcome.orderId());
-            } else {
-                payments.voidPayment(outcome.orderId());
-            }
-        });
+        inbox.applyOnce(eventId, outcome.settlement(payments::capture, payments::voidPayment));
     }
 
     public void voidPayment(String orderId) {

@@ -1,16 +1,13 @@
 package io.k8saga.common.message;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.k8saga.common.lra.LraStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
@@ -39,13 +36,11 @@ public class EventFailures {
     // SQL state classes of an outage or a lost race: connection, rollback, resources, operator intervention.
     private static final Set<String> TRANSIENT_SQL_CLASSES = Set.of("08", "40", "53", "57", "HY");
 
-    private final String coordinatorUrl;
+    private final LraStatus lras;
     private final int attempts;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    EventFailures(@ConfigProperty(name = "camel.lra.coordinator-url") String coordinatorUrl,
-            @ConfigProperty(name = "saga.events.attempts") int attempts) {
-        this.coordinatorUrl = coordinatorUrl;
+    EventFailures(LraStatus lras, @ConfigProperty(name = "saga.events.attempts") int attempts) {
+        this.lras = lras;
         this.attempts = attempts;
     }
 
@@ -106,20 +101,14 @@ public class EventFailures {
     }
 
     /** True when the coordinator says the LRA is over (unknown to it, or no longer active). */
-    boolean hasEnded(String sagaId) {
-        // The id comes from a message header: only our own coordinator is ever asked.
-        if (sagaId == null || !sagaId.startsWith(coordinatorUrl.replaceFirst("/+$", "") + "/")) {
+    private boolean hasEnded(String sagaId) {
+        if (!lras.isOurs(sagaId)) {
             return false;
         }
         try {
-            HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(sagaId + "/status"))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return status.statusCode() == 404 || (status.statusCode() == 200 && !"Active".equals(status.body()));
-        } catch (IOException | IllegalArgumentException e) {
+            return !LraStatus.ACTIVE.equals(lras.of(sagaId));
+        } catch (UncheckedIOException | IllegalStateException e) {
             LOG.debug("Cannot ask the coordinator about {}: {}", sagaId, e.toString());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return false;
         }
     }
