@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -42,7 +43,10 @@ class FaultToleranceIT {
 
     private static final int ORDERS = 300;
     private static final int PER_SECOND = 10;
-    /** Held for the fault of a component that is stopped "for a while" (Kafka: the 10 s). */
+    /**
+     * How long the fault of a component stopped "for a while" lasts (Kafka: the issue's 10 s), counted in orders the
+     * load places meanwhile: at 10 a second, 10 s.
+     */
     private static final Duration OUTAGE = Duration.ofSeconds(10);
     private static final Path REPORT = Path.of("target/fault-report.md");
 
@@ -65,31 +69,31 @@ class FaultToleranceIT {
 
     @Test
     void creditRouteKilledMidLoad() throws Exception {
-        survive("kill -9 credit-route, restart", () -> local.saga("kill", "credit-route"), () -> local.saga("up"));
+        survive("kill -9 credit-route, restart", load -> local.saga("kill", "credit-route"), () -> local.saga("up"));
     }
 
     @Test
     void paymentRouteKilledMidLoad() throws Exception {
-        survive("kill -9 payment-route, restart", () -> local.saga("kill", "payment-route"), () -> local.saga("up"));
+        survive("kill -9 payment-route, restart", load -> local.saga("kill", "payment-route"), () -> local.saga("up"));
     }
 
     @Test
     void coordinatorKilledMidLoad() throws Exception {
-        survive("kill -9 coordinator, restart on its object store", () -> local.saga("kill", "lra-coordinator"),
+        survive("kill -9 coordinator, restart on its object store", load -> local.saga("kill", "lra-coordinator"),
                 () -> local.saga("up"));
     }
 
     @Test
     void kafkaStoppedForTenSeconds() throws Exception {
-        survive("Kafka stopped 10 s", () -> {
+        survive("Kafka stopped 10 s", load -> {
             local.saga("down", "kafka");
-            hold(OUTAGE);
+            holdWhileTheLoadRuns(load, OUTAGE);
         }, () -> local.saga("up"));
     }
 
     @Test
     void everyTopicReplayedFromOffsetZero() throws Exception {
-        survive("every topic replayed from offset 0", () -> {
+        survive("every topic replayed from offset 0", load -> {
             local.saga("down", "order-route", "credit-route", "payment-route");
             rewindConsumerGroups();
         }, () -> local.saga("up"));
@@ -98,14 +102,14 @@ class FaultToleranceIT {
     @Test
     void postgresRestartedMidLoad() throws Exception {
         assumeTrue("postgresql".equals(System.getenv("SAGA_DB")), "restarts PostgreSQL: the PostgreSQL pass only");
-        survive("PostgreSQL restarted", local::restartPostgres, () -> { });
+        survive("PostgreSQL restarted", load -> local.restartPostgres(), () -> { });
     }
 
     @Test
     void paymentRouteDownLongerThanTheSagaTimeout() throws Exception {
-        OrderLoad load = survive("payment-route down longer than the saga timeout", () -> {
+        OrderLoad load = survive("payment-route down longer than the saga timeout", running -> {
             local.saga("down", "payment-route");
-            hold(stack.sagaTimeout().plus(OUTAGE));
+            holdWhileTheLoadRuns(running, stack.sagaTimeout().plus(OUTAGE));
         }, () -> local.saga("up"));
         // The orders that waited for the payment step timed out, and their credit came back: the checker's credit
         // rule (reserved = sum of APPROVED orders), which passed above, would have failed otherwise.
@@ -119,12 +123,12 @@ class FaultToleranceIT {
     }
 
     /** Runs the load, injects the fault a fifth of the way in, restores, and checks that nothing was lost. */
-    private OrderLoad survive(String fault, Runnable inject, Runnable restore) throws Exception {
+    private OrderLoad survive(String fault, Consumer<OrderLoad> inject, Runnable restore) throws Exception {
         OrderLoad load = OrderLoad.start(api, ORDERS, PER_SECOND);
         Awaitility.await("a fifth of the load accepted").atMost(Duration.ofMinutes(1))
                 .until(() -> load.accepted().size() >= ORDERS / 5);
         long inFlight = pendingOrders(load);
-        inject.run();
+        inject.accept(load);
         restore.run();
         Instant restored = Instant.now();
 
@@ -208,14 +212,15 @@ class FaultToleranceIT {
         }
     }
 
-    /** Keeps a fault in place for its duration: the fault itself, not a wait for a condition. */
-    private static void hold(Duration outage) {
-        try {
-            Thread.sleep(outage.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /**
+     * Keeps a fault in place while the load places as many orders as it does in {@code outage} (at its rate): the
+     * fault lasts as long as it was meant to, measured on the load it disturbs.
+     */
+    private static void holdWhileTheLoadRuns(OrderLoad load, Duration outage) {
+        int until = load.accepted().size() + (int) (outage.toSeconds() * PER_SECOND);
+        Awaitility.await("the load places " + outage.toSeconds() * PER_SECOND + " orders during the fault")
+                .atMost(outage.multipliedBy(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> load.accepted().size() >= Math.min(until, ORDERS));
     }
 
     private static void report(String fault, int accepted, long inFlight, int lost, int violations, String recovery)
