@@ -1,8 +1,7 @@
 package io.k8saga.order.domain;
 
+import io.k8saga.common.db.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,19 +37,10 @@ public class OrderWatch {
 
     /** Fires the order's signal once the current transaction commits; called where the order becomes final. */
     void finalOnCommit(String orderId) {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    CompletableFuture<Void> signal = signals.remove(orderId);
-                    if (signal != null) {
-                        signal.complete(null);
-                    }
-                }
+        AfterCommit.run(transactions, () -> {
+            CompletableFuture<Void> signal = signals.remove(orderId);
+            if (signal != null) {
+                signal.complete(null);
             }
         });
     }

@@ -2,10 +2,9 @@ package io.k8saga.common.message;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.k8saga.common.db.AfterCommit;
 import io.k8saga.common.db.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -44,18 +43,7 @@ public class Outbox {
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), event.getClass().getSimpleName(),
                 topic, key, sagaId, toJson(event), OffsetDateTime.now());
         // Publish right after the commit rather than at the relay's next poll.
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    relay.wakeUp();
-                }
-            }
-        });
+        AfterCommit.run(transactions, relay::wakeUp);
     }
 
     private static String toJson(Object event) {
