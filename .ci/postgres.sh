@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Starts (or stops) a throw-away PostgreSQL 15 for the e2e pass: one database and one user per service; restart
 # stops and starts the same server on its data (the fault tests' database restart).
-# Usage: .ci/postgres.sh start|stop|restart   Env: SAGA_PG_PORT (default 55432), SAGA_PG_PASSWORD (default saga).
+# Usage: .ci/postgres.sh start|stop|restart   Env: SAGA_PG_PORT (default 15432), SAGA_PG_PASSWORD (default saga).
 set -euo pipefail
 
-port=${SAGA_PG_PORT:-55432}
+# Below Linux's ephemeral range (32768-60999): a port in it can be held by some client's outgoing connection
+# just when the server wants to listen on it, and the start fails with "Address already in use".
+port=${SAGA_PG_PORT:-15432}
 password=${SAGA_PG_PASSWORD:-saga}
 data=/tmp/k8saga-ci-postgres
 bin=/usr/lib/postgresql/15/bin
