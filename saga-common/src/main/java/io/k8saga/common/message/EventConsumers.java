@@ -9,15 +9,15 @@ import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.model.RouteDefinition;
 
 /**
- * How every service consumes a topic. Offsets are committed by hand, one record at a time, only once the record's
- * effect is durable (or it was dead-lettered): a process that dies mid-record gets it again, and the inbox makes
- * the repeat harmless. A record that fails is retried as {@link EventFailures} decides; when it gives up, the
+ * How every service consumes a topic. A record's offset is committed by hand, only once its effect is durable (or it
+ * was dead-lettered); the commit is sent without waiting, with the consumer's next poll. A process that dies gets
+ * again the records since its last commit that reached the broker, and the inbox makes the repeats harmless. A record that fails is retried as {@link EventFailures} decides; when it gives up, the
  * record goes to {@code <topic>.dlq} with the reason, and the partition moves on.
  */
 @ApplicationScoped
 public class EventConsumers {
 
-    /** Ends a consumer route: commits the record's offset. */
+    /** Ends a consumer route: marks the record's offset for the consumer's next commit. */
     public static final String COMMIT_OFFSET = "direct:commitOffset";
 
     private static final String DEAD_LETTER = "direct:deadLetter";
