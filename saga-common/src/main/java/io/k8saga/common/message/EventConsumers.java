@@ -11,8 +11,9 @@ import org.apache.camel.model.RouteDefinition;
 /**
  * How every service consumes a topic. A record's offset is committed by hand, only once its effect is durable (or it
  * was dead-lettered); the commit is sent without waiting, with the consumer's next poll. A process that dies gets
- * again the records since its last commit that reached the broker, and the inbox makes the repeats harmless. A record that fails is retried as {@link EventFailures} decides; when it gives up, the
- * record goes to {@code <topic>.dlq} with the reason, and the partition moves on.
+ * again the records since its last commit that reached the broker, and the inbox makes the repeats harmless. A
+ * record that fails is retried as {@link EventFailures} decides; when it gives up, the record goes to
+ * {@code <topic>.dlq} with the reason, and the partition moves on.
  */
 @ApplicationScoped
 public class EventConsumers {
