@@ -9,11 +9,10 @@ import io.k8saga.order.domain.OrderRequest;
 import io.k8saga.order.domain.OrderService;
 import io.k8saga.order.domain.OrderStatus;
 import io.k8saga.order.domain.Placement;
+import io.k8saga.order.domain.SagaAdmission;
 import io.k8saga.order.message.OrderSagaStarter;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
@@ -30,15 +29,19 @@ public class OrderApi {
 
     private final OrderService orders;
     private final OrderSagaStarter sagas;
+    private final SagaAdmission admission;
 
-    OrderApi(OrderService orders, OrderSagaStarter sagas) {
+    OrderApi(OrderService orders, OrderSagaStarter sagas, SagaAdmission admission) {
         this.orders = orders;
         this.sagas = sagas;
+        this.admission = admission;
     }
 
     /**
-     * Validates everything first, so a refused request stores nothing and starts no saga; then stores the order
-     * and starts its saga. An order whose saga cannot start is removed again and the client told to retry.
+     * Validates everything first, so a refused request stores nothing and starts no saga; then, if a place is free
+     * among the sagas in flight, stores the order and starts its saga. With no place free the answer is a 503 with
+     * Retry-After, unless the request replays an order accepted earlier under its Idempotency-Key. An order whose
+     * saga cannot start is removed again and the client told to retry.
      */
     public PlacedOrder place(String contentType, String idempotencyKey, byte[] body) {
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
@@ -51,13 +54,31 @@ public class OrderApi {
                 json.requiredMoney("amount", false),
                 json.optionalMatching("currency", Formats.CURRENCY, "3 upper-case letters (ISO 4217)").orElse("EUR"),
                 json.optionalText("paymentToken", 64).orElse("tok_ok"));
-        // Two requests racing with one idempotency key: the loser re-reads the winner's order.
-        Placement placement = Retry.onConflict(() -> orders.place(request, idempotencyKey));
-        String orderId = placement.order().orderId();
-        if (placement.isNew()) {
-            startSaga(orderId);
+        if (!admission.tryReserve()) {
+            return orders.placedEarlier(request, idempotencyKey)
+                    .map(earlier -> new PlacedOrder(OrderView.of(earlier), 200))
+                    .orElseThrow(() -> {
+                        admission.shed();
+                        return ApiException.unavailable("Too many orders in progress (" + admission.inFlight()
+                                + "); nothing was stored, retry after Retry-After seconds", admission.retryAfter());
+                    });
         }
-        return new PlacedOrder(find(orderId), placement.isNew() ? 202 : 200);
+        Placement placement;
+        try {
+            // Two requests racing with one idempotency key: the loser re-reads the winner's order.
+            placement = Retry.onConflict(() -> orders.place(request, idempotencyKey));
+        } catch (RuntimeException e) {
+            admission.cancelReservation();
+            throw e;
+        }
+        String orderId = placement.order().orderId();
+        if (!placement.isNew()) {
+            admission.cancelReservation();
+            return new PlacedOrder(find(orderId), 200);
+        }
+        admission.accepted(orderId);
+        startSaga(orderId);
+        return new PlacedOrder(find(orderId), 202);
     }
 
     private void startSaga(String orderId) {
@@ -66,26 +87,13 @@ public class OrderApi {
         } catch (Exception e) {
             LOG.errorf(e, "Order %s: saga not started", orderId);
             orders.abandon(orderId);
-            throw new ApiException(503, null, "The order saga could not be started; retry later");
+            throw ApiException.unavailable("The order saga could not be started; nothing was kept, retry later",
+                    admission.retryAfter());
         }
     }
 
     public OrderView find(String orderId) {
         return orders.find(orderId)
-                .map(OrderView::of)
-                .orElseThrow(() -> ApiException.notFound("no order " + orderId));
-    }
-
-    /**
-     * The order; with a {@code Prefer: wait=N} header, a PENDING order is answered only once it is final or N
-     * seconds (at most {@link WaitPreference#MAX_WAIT}) have passed, so a client learns the outcome without polling.
-     */
-    public OrderView find(String orderId, String prefer) {
-        Optional<Duration> wait = WaitPreference.of(prefer);
-        if (wait.isEmpty()) {
-            return find(orderId);
-        }
-        return orders.findWhenFinal(orderId, wait.get())
                 .map(OrderView::of)
                 .orElseThrow(() -> ApiException.notFound("no order " + orderId));
     }

@@ -11,20 +11,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** Orders and the decisions the saga takes about them; every state change is idempotent. */
 @ApplicationScoped
 public class OrderService {
-
-    /**
-     * How often a reader waiting for an order re-reads it regardless of {@link OrderWatch}: bounds the wait for an
-     * order another replica made final.
-     */
-    private static final Duration RECHECK = Duration.ofMillis(250);
 
     private final OrderRepository orders;
     private final OrderWatch watch;
@@ -40,15 +30,9 @@ public class OrderService {
      */
     @Transactional
     public Placement place(OrderRequest request, String idempotencyKey) {
-        if (idempotencyKey != null) {
-            Optional<KeyedOrder> earlier = orders.findByIdempotencyKey(idempotencyKey);
-            if (earlier.isPresent()) {
-                if (!earlier.get().fingerprint().equals(request.fingerprint())) {
-                    throw new ApiException(422, "Idempotency-Key",
-                            "Idempotency-Key was already used for a different order request");
-                }
-                return new Placement(earlier.get().order(), false);
-            }
+        Optional<Order> earlier = placedEarlier(request, idempotencyKey);
+        if (earlier.isPresent()) {
+            return new Placement(earlier.get(), false);
         }
         OffsetDateTime now = OffsetDateTime.now().truncatedTo(ChronoUnit.MILLIS);
         Order order = Order.pending(UUID.randomUUID().toString(), request, now);
@@ -56,36 +40,24 @@ public class OrderService {
         return new Placement(order, true);
     }
 
-    public Optional<Order> find(String orderId) {
-        return orders.find(orderId);
+    /**
+     * The order placed earlier under the idempotency key, if any (none without a key); 422 when that order was
+     * placed by a different request.
+     */
+    public Optional<Order> placedEarlier(OrderRequest request, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return Optional.empty();
+        }
+        Optional<KeyedOrder> earlier = orders.findByIdempotencyKey(idempotencyKey);
+        if (earlier.isPresent() && !earlier.get().fingerprint().equals(request.fingerprint())) {
+            throw new ApiException(422, "Idempotency-Key",
+                    "Idempotency-Key was already used for a different order request");
+        }
+        return earlier.map(KeyedOrder::order);
     }
 
-    /**
-     * The order once it is no longer PENDING, or as it stands when {@code wait} has passed; empty when there is no
-     * such order.
-     */
-    public Optional<Order> findWhenFinal(String orderId, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            CompletableFuture<Void> signal = watch.signalFor(orderId);
-            Optional<Order> order = orders.find(orderId);
-            long left = deadline - System.nanoTime();
-            if (order.isEmpty() || order.get().status() != OrderStatus.PENDING || left <= 0) {
-                watch.forget(orderId, signal);
-                return order;
-            }
-            try {
-                signal.get(Math.min(left, RECHECK.toNanos()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                // read again: another replica may have made it final
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                watch.forget(orderId, signal);
-                return order;
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("an order signal never fails", e);
-            }
-        }
+    public Optional<Order> find(String orderId) {
+        return orders.find(orderId);
     }
 
     public List<Order> list(OrderQuery query) {
@@ -123,9 +95,11 @@ public class OrderService {
         return orders.rejectWithoutSaga(OffsetDateTime.now().minus(olderThan));
     }
 
+    /** Removes an order whose saga could not start (the client may retry); it no longer holds an admission place. */
     @Transactional
     public void abandon(String orderId) {
         orders.deleteWithoutSaga(orderId);
+        watch.finalOnCommit(orderId);
     }
 
     /** A participant refused: remember why, so the compensation can tell the client. */

@@ -10,8 +10,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -102,6 +105,17 @@ public class OrderRepository {
     public List<Order> pendingSince(OffsetDateTime cutoff, int limit) {
         return sql.list("SELECT " + COLUMNS + " FROM orders WHERE status = 'PENDING' AND created_at < ?"
                 + " ORDER BY created_at, order_id LIMIT ?", OrderRepository::map, cutoff, limit);
+    }
+
+    /** Which of the given orders are no longer PENDING (or gone: an order whose saga never started is deleted). */
+    public List<String> notPendingAmong(List<String> orderIds) {
+        if (orderIds.isEmpty()) {
+            return List.of();
+        }
+        Set<String> pending = new HashSet<>(sql.list("SELECT order_id FROM orders WHERE status = 'PENDING' AND order_id IN ("
+                + String.join(", ", Collections.nCopies(orderIds.size(), "?")) + ")",
+                row -> row.getString(1), orderIds.toArray()));
+        return orderIds.stream().filter(id -> !pending.contains(id)).toList();
     }
 
     public Optional<Order> findBySagaId(String sagaId) {

@@ -3,6 +3,7 @@ package io.k8saga.order.route;
 import io.k8saga.common.api.ApiReplies;
 import io.k8saga.order.api.OrderApi;
 import io.k8saga.order.api.SagaAdminApi;
+import io.k8saga.order.domain.OrderWatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -13,10 +14,12 @@ public class OrderApiRoutes extends RouteBuilder {
 
     private final OrderApi api;
     private final SagaAdminApi admin;
+    private final OrderWatch watch;
 
-    OrderApiRoutes(OrderApi api, SagaAdminApi admin) {
+    OrderApiRoutes(OrderApi api, SagaAdminApi admin, OrderWatch watch) {
         this.api = api;
         this.admin = admin;
+        this.watch = watch;
     }
 
     @Override
@@ -41,16 +44,22 @@ public class OrderApiRoutes extends RouteBuilder {
                 .setBody(simple("${body.order}"))
                 .to(ApiReplies.REPLY_JSON);
 
-        // Reads one order and where its saga stands; Prefer: wait=N holds the answer until the order is final.
+        // Reads one order and where its saga stands. A Prefer: wait=N was honoured before this route (OrderWaits
+        // held the request until the order was final or N seconds had passed); the answer says so.
         from("direct:getOrder").routeId("getOrder")
                 .setHeader(ApiReplies.PREFERENCE_APPLIED, method(api, "appliedPreference(${header.Prefer})"))
-                .bean(api, "find(${header.orderId}, ${header.Prefer})")
+                .bean(api, "find(${header.orderId})")
                 .to(ApiReplies.REPLY_JSON);
 
         // Lists orders, filtered and paged by the query parameters.
         from("direct:listOrders").routeId("listOrders")
                 .bean(api, "list(${header.customerId}, ${header.status}, ${header.page}, ${header.size})")
                 .to(ApiReplies.REPLY_JSON);
+
+        // Re-reads the orders this instance waits for (long-polling reads, admission places), for a change another
+        // replica committed.
+        from("timer:recheckWatchedOrders?period={{saga.orders.recheck-interval}}").routeId("recheckWatchedOrders")
+                .bean(watch, "recheck");
 
         // The sagas that did not end by themselves, with their orders.
         from("direct:listStuckSagas").routeId("listStuckSagas")

@@ -18,6 +18,8 @@ public final class ApiReplies {
     public static final String REPLY_JSON = "direct:replyJson";
     /** The answer to a request's {@code Prefer} header (RFC 7240); kept on the reply like Location. */
     public static final String PREFERENCE_APPLIED = "Preference-Applied";
+    /** When a refused request (503) may be sent again, in seconds. */
+    public static final String RETRY_AFTER = "Retry-After";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiReplies.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -51,6 +53,7 @@ public final class ApiReplies {
         exchange.getMessage().removeHeaders("*", Exchange.HTTP_URI);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        problem.retryAfterHeader().ifPresent(seconds -> exchange.getMessage().setHeader(RETRY_AFTER, seconds));
         exchange.getMessage().setBody(MAPPER.writeValueAsString(Problem.of(problem, path)));
     }
 

@@ -136,7 +136,7 @@ public class HttpProblems {
         }
     }
 
-    private static Future<Void> write(RoutingContext context, int status, String field, String detail) {
+    static Future<Void> write(RoutingContext context, int status, String field, String detail) {
         if (context.response().ended()) {
             return Future.succeededFuture();
         }
