@@ -116,6 +116,7 @@ PARTICIPANT_URL: {{ include "saga.serviceUrl" . | quote }}
 DB_URL: {{ include "saga.jdbcUrl" . | quote }}
 {{- if eq .component "order-route" }}
 SAGA_TIMEOUT: {{ .values.sagaTimeout | quote }}
+SAGA_ADMISSION_MAX_IN_FLIGHT: {{ .values.maxSagasInFlight | toString | quote }}
 {{- end }}
 {{- if eq .component "payment-route" }}
 PAYMENT_MAX_AMOUNT: {{ .values.maxAmount | toString | quote }}

@@ -315,6 +315,7 @@ class ChartPolicyTest {
                     "LRA_COORDINATOR_URL", "PARTICIPANT_URL", "DB_URL", "DB_USER", "DB_PASSWORD"));
             if (route.equals("order-route")) {
                 expectedKeys.add("SAGA_TIMEOUT");
+                expectedKeys.add("SAGA_ADMISSION_MAX_IN_FLIGHT");
             }
             if (route.equals("payment-route")) {
                 expectedKeys.add("PAYMENT_MAX_AMOUNT");

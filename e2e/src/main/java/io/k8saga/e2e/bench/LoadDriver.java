@@ -29,18 +29,36 @@ final class LoadDriver {
     /**
      * How one operation ended. {@code label} groups latencies (order class, or "cycle"), {@code path} is the saga
      * path (approve or compensation), {@code result} what the system answered, {@code error} null when the
-     * operation ended as it should.
+     * operation ended as it should. A shed operation was refused by the system's admission control (503 with
+     * Retry-After): neither done nor an error.
      */
     record Outcome(String label, String path, String result, String error) {
+
+        static final String SHED = "shed";
+
+        static Outcome shed(String label, String path) {
+            return new Outcome(label, path, SHED, null);
+        }
+
+        boolean isShed() {
+            return SHED.equals(result);
+        }
     }
 
-    /** The figures of one phase's measured part; latencies only of operations that ended without error. */
-    record PhaseResult(String name, double seconds, long ok, long failed, LatencyStats overall,
+    /**
+     * The figures of one phase's measured part; latencies only of operations that ended as they should. {@code ok}
+     * of them per second is the goodput; {@code shed} were refused at once and never started.
+     */
+    record PhaseResult(String name, double seconds, long ok, long failed, long shed, LatencyStats overall,
             Map<String, LatencyStats> byLabel, Map<String, LatencyStats> byPath, Map<String, Long> results,
             Map<String, Long> errors) {
 
         double throughput() {
             return seconds > 0 ? ok / seconds : 0;
+        }
+
+        long offered() {
+            return ok + failed + shed;
         }
     }
 
@@ -75,7 +93,8 @@ final class LoadDriver {
         }
         long end = recorder.lastEnd.get();
         double seconds = Math.max(0, end - recorder.measureFrom) / 1e9;
-        return new PhaseResult(name, seconds, recorder.ok.sum(), recorder.failed.sum(), recorder.overall,
+        return new PhaseResult(name, seconds, recorder.ok.sum(), recorder.failed.sum(), recorder.shed.sum(),
+                recorder.overall,
                 new TreeMap<>(recorder.byLabel), new TreeMap<>(recorder.byPath), sortedCounts(recorder.results),
                 sortedCounts(recorder.errors));
     }
@@ -121,8 +140,9 @@ final class LoadDriver {
         long rate = done - r.doneAtLastTick;
         r.doneAtLastTick = done;
         String phase = System.nanoTime() < r.measureFrom ? "warm-up" : "measuring";
-        String line = String.format("%-8s %-9s %6.1fs  done %7d  in flight %4d  %6d/s  errors %d",
-                r.name, phase, (System.nanoTime() - start) / 1e9, done, r.inFlight.get(), rate, r.failed.sum());
+        String line = String.format("%-8s %-9s %6.1fs  done %7d  in flight %4d  %6d/s  shed %d  errors %d",
+                r.name, phase, (System.nanoTime() - start) / 1e9, done, r.inFlight.get(), rate, r.shed.sum(),
+                r.failed.sum());
         progress.print(terminal ? "\r" + line + "   " : line + "\n");
         progress.flush();
     }
@@ -152,6 +172,7 @@ final class LoadDriver {
         final LongAdder done = new LongAdder();
         final LongAdder ok = new LongAdder();
         final LongAdder failed = new LongAdder();
+        final LongAdder shed = new LongAdder();
         final LatencyStats overall = new LatencyStats();
         final Map<String, LatencyStats> byLabel = new ConcurrentHashMap<>();
         final Map<String, LatencyStats> byPath = new ConcurrentHashMap<>();
@@ -193,6 +214,10 @@ final class LoadDriver {
             }
             lastEnd.accumulateAndGet(end, Math::max);
             results.computeIfAbsent(outcome.result(), k -> new LongAdder()).increment();
+            if (outcome.isShed()) {
+                shed.increment();
+                return;
+            }
             if (outcome.error() != null) {
                 failed.increment();
                 errors.computeIfAbsent(outcome.error(), k -> new LongAdder()).increment();

@@ -116,7 +116,11 @@ public final class SagaBench {
             if (ceiling != null) {
                 latencyRows(t, row, ceiling);
             }
-            t.append(String.format("%nsagas:   %.1f completed/s over %.1f s%n", sagas.throughput(), sagas.seconds()));
+            t.append(String.format("%nsagas:   %.1f completed/s over %.1f s (goodput: ended as expected)%n",
+                    sagas.throughput(), sagas.seconds()));
+            t.append(String.format("orders:  %d offered, %d shed (503 + Retry-After, %.1f %%), %d errors%n",
+                    sagas.offered(), sagas.shed(), sagas.offered() == 0 ? 0.0 : 100.0 * sagas.shed() / sagas.offered(),
+                    sagas.failed()));
             if (ceiling != null) {
                 t.append(String.format("ceiling: %.1f LRA cycles/s over %.1f s (start, 3 joins, close, 3 completes)%n",
                         ceiling.throughput(), ceiling.seconds()));
@@ -220,6 +224,8 @@ public final class SagaBench {
             p.put("seconds", phase.seconds());
             p.put("completed", phase.ok());
             p.put("errors", phase.failed());
+            p.put("shed", phase.shed());
+            p.put("offered", phase.offered());
             p.put("perSecond", phase.throughput());
             p.put("latencyMs", latencyJson(phase.overall()));
             Map<String, Object> byPath = new LinkedHashMap<>();

@@ -68,6 +68,10 @@ final class SagaWorkload implements LoadDriver.Operation {
         try {
             HttpResponse<String> placed = http.send(post(options.baseUrl() + "/api/orders", body),
                     HttpResponse.BodyHandlers.ofString());
+            if (placed.statusCode() == 503 && placed.headers().firstValue("Retry-After").isPresent()) {
+                backOff(placed);
+                return Outcome.shed(c.key, c.path());
+            }
             if (placed.statusCode() != 202) {
                 return error(c, "POST /api/orders " + placed.statusCode());
             }
@@ -118,6 +122,22 @@ final class SagaWorkload implements LoadDriver.Operation {
             if (response.headers().firstValue("Preference-Applied").isEmpty()) {
                 Thread.sleep(Math.max(1, options.pollInterval().toMillis()));
             }
+        }
+    }
+
+    /**
+     * A closed-loop caller waits as the refusal asks (at most a second), as a polite client would, instead of
+     * hammering the service; an open loop keeps its schedule whatever the answers.
+     */
+    private void backOff(HttpResponse<String> refusal) throws InterruptedException {
+        if (!options.openLoop()) {
+            long seconds;
+            try {
+                seconds = Long.parseLong(refusal.headers().firstValue("Retry-After").orElse("1").trim());
+            } catch (NumberFormatException e) {
+                seconds = 1; // an HTTP date: not worth parsing for a wait capped at a second
+            }
+            Thread.sleep(Math.max(1, Math.min(1000, seconds * 1000)));
         }
     }
 

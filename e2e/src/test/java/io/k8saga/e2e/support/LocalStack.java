@@ -93,6 +93,15 @@ public final class LocalStack {
         }
     }
 
+    /** The process id of a running component, as ./saga recorded it. */
+    public long pid(String component) {
+        try {
+            return Long.parseLong(Files.readString(sagaHome.resolve("pids/" + component + ".pid")).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException("no pid recorded for " + component, e);
+        }
+    }
+
     /** The Kafka broker's bootstrap address, for tests that act on consumer groups. */
     public String kafkaBootstrap() {
         return "127.0.0.1:" + portOf("kafka");

@@ -57,10 +57,11 @@ public class OrderWatch {
 
     /**
      * Re-reads the watched orders (waited for, or holding an admission place) and fires those that are final:
-     * a callback that reached another replica made them so. Also frees the places of orders stuck past any limit.
+     * a callback that reached another replica made them so. Also lets the admission control look at its sagas in
+     * flight.
      */
     public void recheck() {
-        admission.forgetStale();
+        admission.review();
         Set<String> watched = new HashSet<>(signals.keySet());
         watched.addAll(admission.acceptedOrders());
         List<String> ids = List.copyOf(watched);

@@ -12,21 +12,34 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Admission control: at most {@code saga.admission.max-in-flight} sagas accepted by this instance and not yet final.
- * A saga accepted beyond what the stack finishes in its time limit would only wait in queues until the coordinator
- * cancels it (TIMEOUT); refusing it at once, while nothing is stored yet, lets the client retry later instead.
- * A place is taken before the order is stored and given back when the order turns out to be a replay, when its
+ * Admission control: a bound on the sagas accepted by this instance and not yet final. A saga accepted beyond what
+ * the stack finishes in its time limit would only wait in queues until the coordinator cancels it (TIMEOUT);
+ * refusing it at once, while nothing is stored yet, lets the client retry later instead.
+ *
+ * <p>The bound adapts to what the stack finishes, the way TCP adapts its window: it starts at
+ * {@code saga.admission.max-in-flight}; each saga that ends within the target latency (half of what the saga may
+ * take before it can no longer be closed: {@code saga.timeout - saga.close-margin}) raises it by one, up to that
+ * maximum; a saga that ends slower, or is still in flight past it, cuts it by a quarter, at most once per target
+ * latency, down to {@link #MIN_LIMIT}. So under overload the sagas in flight settle near (sagas/s finished) x (target latency),
+ * and every accepted saga still ends in time; when the load falls, the bound grows back within a few dozen sagas.
+ *
+ * <p>A place is taken before the order is stored and given back when the order turns out to be a replay, when its
  * saga could not start, or when it becomes final (heard from {@link OrderWatch}).
  */
 @ApplicationScoped
 public class SagaAdmission {
 
     private static final Logger LOG = Logger.getLogger(SagaAdmission.class);
+    /** The bound never falls below this: a few sagas always find a place, and tell whether things got better. */
+    static final int MIN_LIMIT = 2;
 
     private final int maxInFlight;
+    private final long targetNanos;
     private final Duration retryAfter;
     private final Duration forgetAfter;
     private final AtomicInteger places = new AtomicInteger();
+    private double limit;
+    private long lastCut = System.nanoTime();
     /** The accepted orders holding a place, with when they were accepted (System.nanoTime). */
     private final Map<String, Long> accepted = new ConcurrentHashMap<>();
     private final Counter shed;
@@ -34,26 +47,36 @@ public class SagaAdmission {
     SagaAdmission(@ConfigProperty(name = "saga.admission.max-in-flight") int maxInFlight,
             @ConfigProperty(name = "saga.api.retry-after") Duration retryAfter,
             @ConfigProperty(name = "saga.timeout") Duration sagaTimeout,
+            @ConfigProperty(name = "saga.close-margin") Duration closeMargin,
             @ConfigProperty(name = "saga.orphan-grace") Duration orphanGrace, MeterRegistry registry) {
         this.maxInFlight = maxInFlight;
+        this.limit = maxInFlight;
+        this.targetNanos = sagaTimeout.minus(closeMargin).toNanos() / 2;
         this.retryAfter = retryAfter;
         this.forgetAfter = sagaTimeout.plus(orphanGrace);
         this.shed = Counter.builder("saga.orders.shed")
                 .description("Orders refused with 503 because saga.admission.max-in-flight sagas were in flight")
                 .register(registry);
         registry.gauge("saga.in.flight", places);
+        registry.gauge("saga.admission.limit", this, SagaAdmission::limit);
     }
 
     /** Takes a place for a new saga; false when all are taken. */
     public boolean tryReserve() {
+        int bound = (int) limit();
         int now;
         do {
             now = places.get();
-            if (now >= maxInFlight) {
+            if (now >= bound) {
                 return false;
             }
         } while (!places.compareAndSet(now, now + 1));
         return true;
+    }
+
+    /** The current bound on sagas in flight. */
+    public synchronized double limit() {
+        return limit;
     }
 
     /** Counts a new order refused for want of a place. */
@@ -71,10 +94,32 @@ public class SagaAdmission {
         accepted.put(orderId, System.nanoTime());
     }
 
-    /** The order is final (or was never started): its place is free again. */
+    /** The order is final (or was never started): its place is free again, and how long it took moves the bound. */
     public void finished(String orderId) {
-        if (accepted.remove(orderId) != null) {
+        Long since = accepted.remove(orderId);
+        if (since != null) {
             places.decrementAndGet();
+            tookNanos(System.nanoTime() - since);
+        }
+    }
+
+    private void tookNanos(long nanos) {
+        if (nanos <= targetNanos) {
+            grow();
+        } else {
+            cut();
+        }
+    }
+
+    private synchronized void grow() {
+        limit = Math.min(maxInFlight, limit + 1);
+    }
+
+    private synchronized void cut() {
+        long now = System.nanoTime();
+        if (now - lastCut >= targetNanos) {
+            limit = Math.max(MIN_LIMIT, limit * 0.75);
+            lastCut = now;
         }
     }
 
@@ -84,11 +129,17 @@ public class SagaAdmission {
     }
 
     /**
-     * Frees the places of orders older than the saga timeout plus the orphan grace: whatever keeps them PENDING
-     * (the stuck-order check settles them), it is no longer load this instance carries.
+     * Looks at the sagas in flight: one older than the target latency cuts the bound already, without waiting for
+     * it to end (by then a burst accepted with it would be late too). Frees the places of orders older than the saga
+     * timeout plus the orphan grace: whatever keeps them PENDING (the stuck-order check settles them), it is no
+     * longer load this instance carries.
      */
-    public void forgetStale() {
-        long cutoff = System.nanoTime() - forgetAfter.toNanos();
+    public void review() {
+        long now = System.nanoTime();
+        if (accepted.values().stream().anyMatch(since -> now - since > targetNanos)) {
+            cut();
+        }
+        long cutoff = now - forgetAfter.toNanos();
         accepted.forEach((orderId, since) -> {
             if (since - cutoff < 0 && accepted.remove(orderId, since)) {
                 places.decrementAndGet();
