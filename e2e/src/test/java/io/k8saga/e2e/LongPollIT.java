@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
 @SystemTest
 class LongPollIT {
 
-    private static final int ORDERS = 50;
-    private static final int READS_PER_ORDER = 20;
+    /** Fewer than order-route admits at once (saga.admission.max-in-flight), so none is refused. */
+    private static final int ORDERS = 25;
+    private static final int READS_PER_ORDER = 40;
     /**
      * Threads order-route may add while the reads are held: far fewer than one per read, or than its 200 HTTP workers
      * (seen: about 45, the API's own bound of 12 plus what the sagas running meanwhile use).

@@ -16,12 +16,13 @@ import org.jboss.logging.Logger;
  * the stack finishes in its time limit would only wait in queues until the coordinator cancels it (TIMEOUT);
  * refusing it at once, while nothing is stored yet, lets the client retry later instead.
  *
- * <p>The bound adapts to what the stack finishes, the way TCP adapts its window: it starts at
- * {@code saga.admission.max-in-flight}; each saga that ends within the target latency (half of what the saga may
- * take before it can no longer be closed: {@code saga.timeout - saga.close-margin}) raises it by one, up to that
- * maximum; a saga that ends slower, or is still in flight past it, cuts it by a quarter, at most once per target
- * latency, down to {@link #MIN_LIMIT}. So under overload the sagas in flight settle near (sagas/s finished) x (target latency),
- * and every accepted saga still ends in time; when the load falls, the bound grows back within a few dozen sagas.
+ * <p>The bound adapts to what the stack finishes, the way TCP adapts its window. It is at most
+ * {@code saga.admission.max-in-flight}, and back at that maximum whenever nothing is in flight. A saga that ends
+ * within the target latency (a third of what a saga may take before it can no longer be closed:
+ * {@code saga.timeout - saga.close-margin}) raises it by 1/bound; a saga that ends slower, or is still in flight
+ * past it, cuts it by a quarter, at most once per target latency, down to {@link #MIN_LIMIT}. Under overload the
+ * sagas in flight so settle near (sagas/s finished) x (target latency), and an accepted saga still ends in time
+ * when the stack's speed halves meanwhile.
  *
  * <p>A place is taken before the order is stored and given back when the order turns out to be a replay, when its
  * saga could not start, or when it becomes final (heard from {@link OrderWatch}).
@@ -51,7 +52,7 @@ public class SagaAdmission {
             @ConfigProperty(name = "saga.orphan-grace") Duration orphanGrace, MeterRegistry registry) {
         this.maxInFlight = maxInFlight;
         this.limit = maxInFlight;
-        this.targetNanos = sagaTimeout.minus(closeMargin).toNanos() / 2;
+        this.targetNanos = sagaTimeout.minus(closeMargin).toNanos() / 3;
         this.retryAfter = retryAfter;
         this.forgetAfter = sagaTimeout.plus(orphanGrace);
         this.shed = Counter.builder("saga.orders.shed")
@@ -112,7 +113,12 @@ public class SagaAdmission {
     }
 
     private synchronized void grow() {
-        limit = Math.min(maxInFlight, limit + 1);
+        limit = Math.min(maxInFlight, limit + 1 / limit);
+    }
+
+    /** Nothing in flight: whatever slowed the sagas down has passed, and the next burst may use the maximum. */
+    private synchronized void idle() {
+        limit = maxInFlight;
     }
 
     private synchronized void cut() {
@@ -130,7 +136,7 @@ public class SagaAdmission {
 
     /**
      * Looks at the sagas in flight: one older than the target latency cuts the bound already, without waiting for
-     * it to end (by then a burst accepted with it would be late too). Frees the places of orders older than the saga
+     * it to end (by then a burst accepted with it would be late too); none at all restores the maximum. Frees the places of orders older than the saga
      * timeout plus the orphan grace: whatever keeps them PENDING (the stuck-order check settles them), it is no
      * longer load this instance carries.
      */
@@ -138,6 +144,8 @@ public class SagaAdmission {
         long now = System.nanoTime();
         if (accepted.values().stream().anyMatch(since -> now - since > targetNanos)) {
             cut();
+        } else if (places.get() == 0) {
+            idle();
         }
         long cutoff = now - forgetAfter.toNanos();
         accepted.forEach((orderId, since) -> {
