@@ -4,6 +4,7 @@ import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.OrderCreated;
 import io.k8saga.common.events.OrderOutcome;
 import io.k8saga.common.events.PaymentEvent;
+import io.k8saga.common.lra.UnknownCoordinatorException;
 import io.k8saga.common.message.InvalidEventException;
 import io.k8saga.common.message.Outbox;
 import io.k8saga.order.domain.Order;
@@ -11,6 +12,7 @@ import io.k8saga.order.domain.OrderService;
 import io.k8saga.order.domain.RejectionReason;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import org.apache.camel.Exchange;
@@ -134,28 +136,40 @@ public class OrderSagaHandler {
             if (order.sagaId() == null) {
                 continue;
             }
-            String status = coordinator.status(order.sagaId());
-            switch (status) {
-                case "Closing", "Closed" -> {
-                    LOG.warnf("Order %s: its LRA is stuck %s; approving it as decided", order.orderId(), status);
-                    approve(order.orderId());
-                }
-                case "Cancelling", "Cancelled" -> {
-                    LOG.warnf("Order %s: its LRA is stuck %s; rejecting it as decided", order.orderId(), status);
-                    reject(order.orderId());
-                }
-                case "unknown" -> {
-                    // An LRA ends only once every participant, this order's own callback included, has answered;
-                    // so an order still PENDING means the coordinator lost the LRA (it died before storing it).
-                    LOG.warnf("Order %s: the coordinator has no record of its LRA; rejecting it", order.orderId());
-                    reject(order.orderId());
-                }
-                case "Active" -> {
-                    LOG.warnf("Order %s: its LRA outlived its time limit; cancelling it", order.orderId());
-                    coordinator.cancel(order.sagaId());
-                }
-                default -> LOG.debugf("Order %s: LRA %s, left for an operator", order.orderId(), status);
+            // Each order is asked of its own LRA's coordinator: one shard that is down holds up only its own orders.
+            try {
+                settle(order);
+            } catch (UncheckedIOException e) {
+                LOG.warnf("Order %s: the coordinator of its LRA cannot be asked now (%s); tried again next round",
+                        order.orderId(), e.getMessage());
+            } catch (UnknownCoordinatorException e) {
+                LOG.errorf("Order %s: %s; left for an operator", order.orderId(), e.getMessage());
             }
+        }
+    }
+
+    private void settle(Order order) {
+        String status = coordinator.status(order.sagaId());
+        switch (status) {
+            case "Closing", "Closed" -> {
+                LOG.warnf("Order %s: its LRA is stuck %s; approving it as decided", order.orderId(), status);
+                approve(order.orderId());
+            }
+            case "Cancelling", "Cancelled" -> {
+                LOG.warnf("Order %s: its LRA is stuck %s; rejecting it as decided", order.orderId(), status);
+                reject(order.orderId());
+            }
+            case "unknown" -> {
+                // An LRA ends only once every participant, this order's own callback included, has answered;
+                // so an order still PENDING means the coordinator lost the LRA (it died before storing it).
+                LOG.warnf("Order %s: the coordinator has no record of its LRA; rejecting it", order.orderId());
+                reject(order.orderId());
+            }
+            case "Active" -> {
+                LOG.warnf("Order %s: its LRA outlived its time limit; cancelling it", order.orderId());
+                coordinator.cancel(order.sagaId());
+            }
+            default -> LOG.debugf("Order %s: LRA %s, left for an operator", order.orderId(), status);
         }
     }
 
