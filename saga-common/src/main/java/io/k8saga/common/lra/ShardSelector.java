@@ -44,7 +44,8 @@ final class ShardSelector {
         if (!ready.isEmpty()) {
             return ready;
         }
-        return List.of(shards.stream().min(Comparator.comparing(pausedUntil::get)).orElseThrow());
+        return List.of(shards.stream()
+                .min(Comparator.comparing(shard -> pausedUntil.getOrDefault(shard, Instant.MIN))).orElseThrow());
     }
 
     /** A start on {@code shard} failed or timed out: leave it out for a while. */
