@@ -111,7 +111,7 @@ class CoordinatorShardsTest {
                 long started = System.nanoTime();
                 placed.add(placeOrder());
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).as("order %d", i)
-                        .isLessThan(REQUEST_TIMEOUT.plusSeconds(3));
+                        .isLessThan(REQUEST_TIMEOUT.plusSeconds(6));
             }
 
             assertThat(frozen.requests().stream().filter(r -> r.startsWith("POST /lra-coordinator/start")))
