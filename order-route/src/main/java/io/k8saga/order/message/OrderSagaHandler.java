@@ -4,7 +4,7 @@ import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.OrderCreated;
 import io.k8saga.common.events.OrderOutcome;
 import io.k8saga.common.events.PaymentEvent;
-import io.k8saga.common.lra.UnknownCoordinatorException;
+import io.k8saga.common.lra.CoordinatorShards;
 import io.k8saga.common.message.InvalidEventException;
 import io.k8saga.common.message.Outbox;
 import io.k8saga.order.domain.Order;
@@ -15,6 +15,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -35,8 +38,9 @@ public class OrderSagaHandler {
     private final Duration orphanAge;
     private final Duration closeBy;
     private final SagaCoordinator coordinator;
+    private final CoordinatorShards shards;
 
-    OrderSagaHandler(OrderService orders, Outbox outbox, SagaCoordinator coordinator,
+    OrderSagaHandler(OrderService orders, Outbox outbox, SagaCoordinator coordinator, CoordinatorShards shards,
             @ConfigProperty(name = "saga.topics.orders") String orderTopic,
             @ConfigProperty(name = "saga.timeout") Duration sagaTimeout,
             @ConfigProperty(name = "saga.orphan-grace") Duration orphanGrace,
@@ -47,6 +51,7 @@ public class OrderSagaHandler {
         this.orphanAge = sagaTimeout.plus(orphanGrace);
         this.closeBy = sagaTimeout.minus(closeMargin);
         this.coordinator = coordinator;
+        this.shards = shards;
     }
 
     /**
@@ -132,18 +137,25 @@ public class OrderSagaHandler {
         if (orphans > 0) {
             LOG.warnf("Rejected %d order(s) whose saga never started (older than %s)", orphans, orphanAge);
         }
+        Set<String> unreachable = new HashSet<>();
         for (Order order : orders.pendingLongerThan(orphanAge, STUCK_BATCH)) {
             if (order.sagaId() == null) {
                 continue;
             }
-            // Each order is asked of its own LRA's coordinator: one shard that is down holds up only its own orders.
-            try {
-                settle(order);
-            } catch (UncheckedIOException e) {
-                LOG.warnf("Order %s: the coordinator of its LRA cannot be asked now (%s); tried again next round",
-                        order.orderId(), e.getMessage());
-            } catch (UnknownCoordinatorException e) {
-                LOG.errorf("Order %s: %s; left for an operator", order.orderId(), e.getMessage());
+            // Each order is asked of its own LRA's coordinator: a shard that is down holds up only its own orders, and
+            // only once per round (it may cost a whole time limit to find out).
+            Optional<String> shard = shards.shardOf(order.sagaId());
+            if (shard.isEmpty()) {
+                LOG.errorf("Order %s: LRA %s belongs to no configured coordinator; left for an operator",
+                        order.orderId(), order.sagaId());
+            } else if (!unreachable.contains(shard.get())) {
+                try {
+                    settle(order);
+                } catch (UncheckedIOException e) {
+                    unreachable.add(shard.get());
+                    LOG.warnf("Coordinator %s cannot be asked now (%s); its orders are settled in a later round",
+                            shard.get(), e.getMessage());
+                }
             }
         }
     }

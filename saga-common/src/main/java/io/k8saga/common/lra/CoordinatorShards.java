@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -30,8 +31,17 @@ public class CoordinatorShards {
 
     /** True when {@code sagaId} names an LRA of one of the configured coordinators. */
     public boolean isOurs(String sagaId) {
-        return sagaId != null && shards.stream()
-                .anyMatch(shard -> sagaId.startsWith(shard + "/") && sagaId.length() > shard.length() + 1);
+        return shardOf(sagaId).isPresent();
+    }
+
+    /** The configured coordinator (its API root, as in {@link #all}) that {@code sagaId} is an LRA of, if any. */
+    public Optional<String> shardOf(String sagaId) {
+        if (sagaId == null) {
+            return Optional.empty();
+        }
+        return shards.stream()
+                .filter(shard -> sagaId.startsWith(shard + "/") && sagaId.length() > shard.length() + 1)
+                .findFirst();
     }
 
     /**

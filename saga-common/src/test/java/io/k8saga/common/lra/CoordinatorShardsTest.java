@@ -24,6 +24,8 @@ class CoordinatorShardsTest {
     void anLraOfAnyConfiguredCoordinatorIsOurs() {
         assertThat(shards.isOurs("http://coordinator-0:8090/lra-coordinator/0_ffff7f000001_a973_6b02f471_3")).isTrue();
         assertThat(shards.isOurs("http://coordinator-1:8090/lra-coordinator/0_ffff7f000001_a973_6b02f471_4")).isTrue();
+        assertThat(shards.shardOf("http://coordinator-1:8090/lra-coordinator/0_ffff7f000001_a973_6b02f471_4"))
+                .contains("http://coordinator-1:8090/lra-coordinator");
     }
 
     @Test
@@ -34,6 +36,7 @@ class CoordinatorShardsTest {
         assertThat(shards.isOurs("http://coordinator-0:8090/admin/1")).isFalse();
         assertThat(shards.isOurs("http://coordinator-0:8090.evil/lra-coordinator/1")).isFalse();
         assertThat(shards.isOurs("http://coordinator-2:8090/lra-coordinator/1")).isFalse();
+        assertThat(shards.shardOf("http://coordinator-2:8090/lra-coordinator/1")).isEmpty();
         assertThatThrownBy(() -> shards.requireOursIfAny("http://elsewhere:8090/lra-coordinator/1"))
                 .isInstanceOf(UnknownCoordinatorException.class)
                 .hasMessageContaining("http://elsewhere:8090/lra-coordinator/1")
