@@ -51,6 +51,11 @@ public final class LocalCoordinator implements AutoCloseable {
         return "http://localhost:" + port;
     }
 
+    /** The operating system's id of the coordinator's process. */
+    public long pid() {
+        return coordinator.pid();
+    }
+
     public void stop() {
         coordinator.stop();
     }

@@ -5,7 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-/** Drives the coordinator that SagaInfraResource started the way an initiator would: start, close, cancel. */
+/** Drives the coordinators that SagaInfraResource started the way an initiator would: start, close, cancel. */
 public final class LraClient {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -13,9 +13,14 @@ public final class LraClient {
     private LraClient() {
     }
 
-    /** Starts an LRA with a one-minute time limit and returns its id (a URL). */
+    /** Starts an LRA with a one-minute time limit on the (first) coordinator and returns its id (a URL). */
     public static String start() {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(SagaInfraResource.coordinatorUrl()
+        return start(SagaInfraResource.coordinatorUrl());
+    }
+
+    /** Starts an LRA with a one-minute time limit on the coordinator at {@code coordinatorUrl}; returns its id. */
+    public static String start(String coordinatorUrl) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(coordinatorUrl
                         + "/lra-coordinator/start?ClientID=component-test&TimeLimit=60000"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         expect(201, response);

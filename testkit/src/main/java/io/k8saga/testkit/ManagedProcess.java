@@ -115,6 +115,11 @@ public final class ManagedProcess implements AutoCloseable {
         }
     }
 
+    /** The operating system's id of the process. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Stops the process and its descendants: politely (SIGTERM) first, forcibly after a grace period. */
     public void stop() {
         // Collected before the parent goes: once it is dead its children are re-parented and no longer listed.

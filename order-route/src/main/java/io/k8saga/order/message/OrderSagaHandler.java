@@ -4,6 +4,7 @@ import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.OrderCreated;
 import io.k8saga.common.events.OrderOutcome;
 import io.k8saga.common.events.PaymentEvent;
+import io.k8saga.common.lra.CoordinatorShards;
 import io.k8saga.common.message.InvalidEventException;
 import io.k8saga.common.message.Outbox;
 import io.k8saga.order.domain.Order;
@@ -11,8 +12,12 @@ import io.k8saga.order.domain.OrderService;
 import io.k8saga.order.domain.RejectionReason;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -33,8 +38,9 @@ public class OrderSagaHandler {
     private final Duration orphanAge;
     private final Duration closeBy;
     private final SagaCoordinator coordinator;
+    private final CoordinatorShards shards;
 
-    OrderSagaHandler(OrderService orders, Outbox outbox, SagaCoordinator coordinator,
+    OrderSagaHandler(OrderService orders, Outbox outbox, SagaCoordinator coordinator, CoordinatorShards shards,
             @ConfigProperty(name = "saga.topics.orders") String orderTopic,
             @ConfigProperty(name = "saga.timeout") Duration sagaTimeout,
             @ConfigProperty(name = "saga.orphan-grace") Duration orphanGrace,
@@ -45,6 +51,7 @@ public class OrderSagaHandler {
         this.orphanAge = sagaTimeout.plus(orphanGrace);
         this.closeBy = sagaTimeout.minus(closeMargin);
         this.coordinator = coordinator;
+        this.shards = shards;
     }
 
     /**
@@ -130,32 +137,51 @@ public class OrderSagaHandler {
         if (orphans > 0) {
             LOG.warnf("Rejected %d order(s) whose saga never started (older than %s)", orphans, orphanAge);
         }
+        Set<String> unreachable = new HashSet<>();
         for (Order order : orders.pendingLongerThan(orphanAge, STUCK_BATCH)) {
             if (order.sagaId() == null) {
                 continue;
             }
-            String status = coordinator.status(order.sagaId());
-            switch (status) {
-                case "Closing", "Closed" -> {
-                    LOG.warnf("Order %s: its LRA is stuck %s; approving it as decided", order.orderId(), status);
-                    approve(order.orderId());
+            // Each order is asked of its own LRA's coordinator: a shard that is down holds up only its own orders, and
+            // only once per round (it may cost a whole time limit to find out).
+            Optional<String> shard = shards.shardOf(order.sagaId());
+            if (shard.isEmpty()) {
+                LOG.errorf("Order %s: LRA %s belongs to no configured coordinator; left for an operator",
+                        order.orderId(), order.sagaId());
+            } else if (!unreachable.contains(shard.get())) {
+                try {
+                    settle(order);
+                } catch (UncheckedIOException e) {
+                    unreachable.add(shard.get());
+                    LOG.warnf("Coordinator %s cannot be asked now (%s); its orders are settled in a later round",
+                            shard.get(), e.getMessage());
                 }
-                case "Cancelling", "Cancelled" -> {
-                    LOG.warnf("Order %s: its LRA is stuck %s; rejecting it as decided", order.orderId(), status);
-                    reject(order.orderId());
-                }
-                case "unknown" -> {
-                    // An LRA ends only once every participant, this order's own callback included, has answered;
-                    // so an order still PENDING means the coordinator lost the LRA (it died before storing it).
-                    LOG.warnf("Order %s: the coordinator has no record of its LRA; rejecting it", order.orderId());
-                    reject(order.orderId());
-                }
-                case "Active" -> {
-                    LOG.warnf("Order %s: its LRA outlived its time limit; cancelling it", order.orderId());
-                    coordinator.cancel(order.sagaId());
-                }
-                default -> LOG.debugf("Order %s: LRA %s, left for an operator", order.orderId(), status);
             }
+        }
+    }
+
+    private void settle(Order order) {
+        String status = coordinator.status(order.sagaId());
+        switch (status) {
+            case "Closing", "Closed" -> {
+                LOG.warnf("Order %s: its LRA is stuck %s; approving it as decided", order.orderId(), status);
+                approve(order.orderId());
+            }
+            case "Cancelling", "Cancelled" -> {
+                LOG.warnf("Order %s: its LRA is stuck %s; rejecting it as decided", order.orderId(), status);
+                reject(order.orderId());
+            }
+            case "unknown" -> {
+                // An LRA ends only once every participant, this order's own callback included, has answered;
+                // so an order still PENDING means the coordinator lost the LRA (it died before storing it).
+                LOG.warnf("Order %s: the coordinator has no record of its LRA; rejecting it", order.orderId());
+                reject(order.orderId());
+            }
+            case "Active" -> {
+                LOG.warnf("Order %s: its LRA outlived its time limit; cancelling it", order.orderId());
+                coordinator.cancel(order.sagaId());
+            }
+            default -> LOG.debugf("Order %s: LRA %s, left for an operator", order.orderId(), status);
         }
     }
 

@@ -2,23 +2,23 @@ package io.k8saga.order.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.k8saga.common.lra.CoordinatorHttp;
+import io.k8saga.common.lra.CoordinatorShards;
 import io.k8saga.common.lra.LraStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * What the LRA coordinator says about the sagas it has not finished (the ones it keeps retrying, the ones it gave
- * up on, the status of one LRA), and cancelling one whose timer was lost. Camel's saga component does neither.
- * Every call has a deadline: the coordinator can hang.
+ * What the LRA coordinators say about the sagas they have not finished (the ones they keep retrying, the ones they
+ * gave up on, the status of one LRA), and cancelling one whose timer was lost. Camel's saga component does neither.
+ * The lists cover every shard; one LRA is asked of the coordinator its id names. Every call has the coordinator
+ * time limits (CoordinatorHttp): a coordinator can hang.
  */
 @ApplicationScoped
 public class SagaCoordinator {
@@ -28,26 +28,25 @@ public class SagaCoordinator {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration DEADLINE = Duration.ofSeconds(5);
 
-    private final String coordinator;
+    private final CoordinatorShards shards;
+    private final CoordinatorHttp http;
     private final LraStatus lraStatus;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(DEADLINE).build();
 
-    SagaCoordinator(@ConfigProperty(name = "camel.lra.coordinator-url") String coordinatorUrl,
-            LraStatus lraStatus) {
-        this.coordinator = coordinatorUrl.replaceFirst("/+$", "") + "/lra-coordinator";
+    SagaCoordinator(CoordinatorShards shards, CoordinatorHttp http, LraStatus lraStatus) {
+        this.shards = shards;
+        this.http = http;
         this.lraStatus = lraStatus;
     }
 
-    /** LRAs whose callbacks the coordinator is still retrying. */
+    /** LRAs whose callbacks a coordinator is still retrying, of every shard. */
     public List<Lra> recovering() {
-        return list(coordinator + "/recovery");
+        return everyShard("/recovery");
     }
 
-    /** LRAs the coordinator gave up on (a participant could not compensate or complete). */
+    /** LRAs a coordinator gave up on (a participant could not compensate or complete), of every shard. */
     public List<Lra> failed() {
-        return list(coordinator + "/recovery/failed");
+        return everyShard("/recovery/failed");
     }
 
     /** The LRA's status (Active, Closing, Cancelling, ...), or {@code unknown} when the coordinator has no record. */
@@ -57,22 +56,20 @@ public class SagaCoordinator {
 
     /** Cancels an LRA of ours; the coordinator then calls every compensation. Refusals (it has ended) are fine. */
     public void cancel(String sagaId) {
-        if (!lraStatus.isOurs(sagaId)) {
-            throw new IllegalArgumentException("not an LRA of our coordinator: " + sagaId);
+        shards.requireOursIfAny(sagaId);
+        http.send(HttpRequest.newBuilder(URI.create(sagaId + "/cancel")).PUT(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private List<Lra> everyShard(String path) {
+        List<Lra> lras = new ArrayList<>();
+        for (String shard : shards.all()) {
+            lras.addAll(list(shard + path));
         }
-        try {
-            http.send(HttpRequest.newBuilder(URI.create(sagaId + "/cancel")).timeout(DEADLINE)
-                    .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        } catch (IOException e) {
-            throw new UncheckedIOException("the coordinator did not answer " + sagaId + "/cancel", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking the coordinator", e);
-        }
+        return lras;
     }
 
     private List<Lra> list(String url) {
-        HttpResponse<String> answer = get(url);
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url)).GET());
         if (answer.statusCode() != 200) {
             throw new UncheckedIOException(new IOException(url + " answered " + answer.statusCode()));
         }
@@ -101,17 +98,5 @@ public class SagaCoordinator {
             lras.add(new Lra(lra.get("lraId").asText(), lra.path("status").asText(null)));
         }
         return lras;
-    }
-
-    private HttpResponse<String> get(String url) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(DEADLINE).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("the coordinator did not answer " + url, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking the coordinator", e);
-        }
     }
 }

@@ -6,11 +6,14 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.k8saga.order.domain.Order;
 import io.k8saga.order.domain.OrderRequest;
 import io.k8saga.order.domain.OrderService;
+import io.k8saga.order.domain.OrderStatus;
 import io.k8saga.testkit.LraClient;
 import io.k8saga.testkit.SagaInfraResource;
 import io.k8saga.testkit.SagaTopics;
+import io.k8saga.testkit.SilentServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -134,6 +137,25 @@ class OrderSagaRouteTest {
 
         given().get("/api/orders/" + orderId).then().body("status", equalTo("PENDING"));
         assertThat(LraClient.isActive(sagaId)).isTrue();
+    }
+
+    @Test
+    void aRefusalNamingAnotherCoordinatorsLraIsDeadLetteredAndChangesNothing() {
+        String orderId = placeOrder("{\"customerId\":\"c-14\",\"amount\":20}");
+        try (SilentServer foreign = SilentServer.start(0);
+                SagaTopics deadLetters = new SagaTopics("customer-events.dlq")) {
+            publish("customer-events", orderId, foreign.url() + "/lra-coordinator/0_foreign",
+                    creditEvent("CreditLimitExceeded", orderId));
+
+            ConsumerRecord<String, String> letter = await().atMost(DEADLINE)
+                    .until(() -> deadLetters.latest(orderId), Objects::nonNull);
+            assertThat(SagaTopics.header(letter, "deadLetterReason")).contains("UnknownCoordinatorException");
+            assertThat(foreign.requests()).isEmpty();
+            // Refused before the handler ran: not even the reason (kept hidden while PENDING) was recorded.
+            Order order = orders.find(orderId).orElseThrow();
+            assertThat(order.status()).isEqualTo(OrderStatus.PENDING);
+            assertThat(order.rejectionReason()).isNull();
+        }
     }
 
     @Test

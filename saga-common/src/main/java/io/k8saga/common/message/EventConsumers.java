@@ -1,5 +1,6 @@
 package io.k8saga.common.message;
 
+import io.k8saga.common.lra.CoordinatorShards;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -13,7 +14,8 @@ import org.apache.camel.model.RouteDefinition;
  * was dead-lettered); the commit is sent without waiting, with the consumer's next poll. A process that dies gets
  * again the records since its last commit that reached the broker, and the inbox makes the repeats harmless. A
  * record that fails is retried as {@link EventFailures} decides; when it gives up, the record goes to
- * {@code <topic>.dlq} with the reason, and the partition moves on.
+ * {@code <topic>.dlq} with the reason, and the partition moves on. A record whose {@code Long-Running-Action}
+ * names an LRA of any coordinator but ours goes there at once, before anything could call that URL.
  */
 @ApplicationScoped
 public class EventConsumers {
@@ -24,9 +26,11 @@ public class EventConsumers {
     private static final String DEAD_LETTER = "direct:deadLetter";
 
     private final EventFailures failures;
+    private final CoordinatorShards shards;
 
-    EventConsumers(EventFailures failures) {
+    EventConsumers(EventFailures failures, CoordinatorShards shards) {
         this.failures = failures;
+        this.shards = shards;
     }
 
     /**
@@ -44,7 +48,7 @@ public class EventConsumers {
                 .useOriginalMessage()
                 .to(DEAD_LETTER)
                 .end();
-        return route;
+        return route.bean(shards, "requireOursIfAny(${header.Long-Running-Action})");
     }
 
     /** Registers the dead-letter and commit routes the consumer routes share. */

@@ -1,7 +1,9 @@
 package io.k8saga.common.message;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.k8saga.common.lra.CoordinatorShards;
 import io.k8saga.common.lra.LraStatus;
+import io.k8saga.common.lra.UnknownCoordinatorException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,10 +38,13 @@ public class EventFailures {
     // SQL state classes of an outage or a lost race: connection, rollback, resources, operator intervention.
     private static final Set<String> TRANSIENT_SQL_CLASSES = Set.of("08", "40", "53", "57", "HY");
 
+    private final CoordinatorShards shards;
     private final LraStatus lras;
     private final int attempts;
 
-    EventFailures(LraStatus lras, @ConfigProperty(name = "saga.events.attempts") int attempts) {
+    EventFailures(CoordinatorShards shards, LraStatus lras,
+            @ConfigProperty(name = "saga.events.attempts") int attempts) {
+        this.shards = shards;
         this.lras = lras;
         this.attempts = attempts;
     }
@@ -65,7 +70,7 @@ public class EventFailures {
     static boolean isInvalid(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof InvalidEventException || t instanceof JsonProcessingException
-                    || t instanceof InvalidPayloadException) {
+                    || t instanceof InvalidPayloadException || t instanceof UnknownCoordinatorException) {
                 return true;
             }
         }
@@ -102,7 +107,7 @@ public class EventFailures {
 
     /** True when the coordinator says the LRA is over (unknown to it, or no longer active). */
     private boolean hasEnded(String sagaId) {
-        if (!lras.isOurs(sagaId)) {
+        if (!shards.isOurs(sagaId)) {
             return false;
         }
         try {

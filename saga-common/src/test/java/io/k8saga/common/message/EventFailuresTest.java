@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import io.k8saga.common.db.DataAccessException;
+import io.k8saga.common.lra.UnknownCoordinatorException;
 import java.net.ConnectException;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +18,8 @@ class EventFailuresTest {
     void unreadableAndInvalidEventsAreInvalidWhereverTheyAreWrapped() {
         assertThat(EventFailures.isInvalid(new RuntimeException(new JsonParseException(null, "bad")))).isTrue();
         assertThat(EventFailures.isInvalid(new InvalidEventException("no eventId"))).isTrue();
+        assertThat(EventFailures.isInvalid(new CompletionException(new UnknownCoordinatorException(
+                "http://elsewhere/lra-coordinator/1", List.of("http://ours/lra-coordinator"))))).isTrue();
         assertThat(EventFailures.isInvalid(new IllegalStateException("boom"))).isFalse();
     }
 

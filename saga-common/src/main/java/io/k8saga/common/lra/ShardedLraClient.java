@@ -1,0 +1,117 @@
+package io.k8saga.common.lra;
+
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.camel.Exchange;
+import org.apache.camel.service.lra.LRAClient;
+import org.apache.camel.service.lra.LRASagaService;
+import org.apache.camel.service.lra.LRASagaStep;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Camel's LRA client with time limits and shards. Every request carries the request time limit and runs on the
+ * client with the connect time limit ({@link CoordinatorHttp}). A new LRA starts on the shard whose turn it is, and
+ * on the next one when that start fails ({@link ShardSelector}); join, close and cancel go to the coordinator named
+ * in the LRA id, as in Camel, but only when it is one of ours.
+ */
+final class ShardedLraClient extends LRAClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardedLraClient.class);
+
+    private final CoordinatorShards shards;
+    private final CoordinatorHttp http;
+    private final ShardSelector selector;
+
+    ShardedLraClient(LRASagaService service, CoordinatorShards shards, CoordinatorHttp http, ShardSelector selector) {
+        super(service, http.client());
+        this.shards = shards;
+        this.http = http;
+        this.selector = selector;
+    }
+
+    @Override
+    public CompletableFuture<URL> newLRA(Exchange exchange) {
+        return start(selector.order(), 0, exchange, null);
+    }
+
+    @Override
+    public CompletableFuture<Void> join(URL lra, LRASagaStep step, Exchange exchange) {
+        return toOurs(lra, () -> super.join(lra, step, exchange));
+    }
+
+    @Override
+    public CompletableFuture<Void> complete(URL lra, Exchange exchange) {
+        return toOurs(lra, () -> super.complete(lra, exchange));
+    }
+
+    @Override
+    public CompletableFuture<Void> compensate(URL lra, Exchange exchange) {
+        return toOurs(lra, () -> super.compensate(lra, exchange));
+    }
+
+    @Override
+    protected HttpRequest.Builder prepareRequest(URI uri, Exchange exchange) {
+        return http.limited(super.prepareRequest(uri, exchange));
+    }
+
+    /** Tries {@code candidates[next]}, and the ones after it while they fail; fails once all of them have. */
+    private CompletableFuture<URL> start(List<String> candidates, int next, Exchange exchange, Throwable failure) {
+        if (next == candidates.size()) {
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("no LRA coordinator started the saga; tried " + candidates, failure));
+        }
+        String shard = candidates.get(next);
+        HttpRequest request = prepareRequest(URI.create(shard + "/start"), exchange)
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        return http.within(http.client().sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .thenApply(answer -> lraId(shard, answer))
+                .handle((lra, error) -> {
+                    if (error == null) {
+                        selector.succeeded(shard);
+                        return CompletableFuture.completedFuture(lra);
+                    }
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    selector.failed(shard);
+                    LOG.warn("Coordinator {} did not start a saga ({}); new sagas leave it out for a while",
+                            shard, cause.toString());
+                    return start(candidates, next + 1, exchange, cause);
+                })
+                .thenCompose(Function.identity());
+    }
+
+    /** The new LRA's id from the coordinator's answer; it must lie under the shard, or participants would refuse it. */
+    private URL lraId(String shard, HttpResponse<String> answer) {
+        if (answer.statusCode() / 100 != 2) {
+            throw new IllegalStateException(shard + "/start answered " + answer.statusCode());
+        }
+        String id = answer.headers().firstValue("Location").orElse(answer.body().strip());
+        if (!id.startsWith(shard + "/")) {
+            throw new IllegalStateException(shard + "/start answered the LRA id '" + id + "', which is not under the"
+                    + " configured URL; configure the coordinator's canonical URL");
+        }
+        try {
+            return URI.create(id).toURL();
+        } catch (MalformedURLException | IllegalArgumentException e) {
+            throw new IllegalStateException(shard + "/start answered an LRA id that is no URL: " + id, e);
+        }
+    }
+
+    private CompletableFuture<Void> toOurs(URL lra, Supplier<CompletableFuture<Void>> call) {
+        try {
+            shards.requireOursIfAny(lra.toString());
+        } catch (UnknownCoordinatorException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return http.within(call.get());
+    }
+}
