@@ -30,9 +30,11 @@ final class ProcessMeter {
                 || "[::1]".equals(host);
         if (local) {
             for (String c : COMPONENTS) {
-                readPid(options.sagaHome().resolve("pids").resolve(c + ".pid"))
-                        .filter(pid -> Files.exists(Path.of("/proc", Long.toString(pid), "stat")))
-                        .ifPresent(pid -> meter.pids.put(c, pid));
+                for (String name : c.equals("lra-coordinator") ? shards(options.sagaHome()) : List.of(c)) {
+                    readPid(options.sagaHome().resolve("pids").resolve(name + ".pid"))
+                            .filter(pid -> Files.exists(Path.of("/proc", Long.toString(pid), "stat")))
+                            .ifPresent(pid -> meter.pids.put(name, pid));
+                }
             }
         }
         if (Files.exists(Path.of("/proc/self/stat"))) {
@@ -71,6 +73,15 @@ final class ProcessMeter {
     static java.util.Optional<Long> vmHwmKib(String status) {
         return status.lines().filter(l -> l.startsWith("VmHWM:")).findFirst()
                 .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")));
+    }
+
+    /** The coordinator shards ./saga recorded a pid for (lra-coordinator-0, -1, ...), in shard order. */
+    private static List<String> shards(Path sagaHome) {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; Files.exists(sagaHome.resolve("pids").resolve("lra-coordinator-" + i + ".pid")); i++) {
+            names.add("lra-coordinator-" + i);
+        }
+        return names;
     }
 
     private static java.util.Optional<Long> readPid(Path file) {
