@@ -2,13 +2,16 @@
 # Starts (or stops) a throw-away PostgreSQL 15 for the e2e pass: one database and one user per service; restart
 # stops and starts the same server on its data (the fault tests' database restart).
 # Usage: .ci/postgres.sh start|stop|restart   Env: SAGA_PG_PORT (default 15432), SAGA_PG_PASSWORD (default saga).
+# Data, log and socket: /tmp/k8saga-ci-postgres-<port>.
 set -euo pipefail
 
 # Below Linux's ephemeral range (32768-60999): a port in it can be held by some client's outgoing connection
 # just when the server wants to listen on it, and the start fails with "Address already in use".
 port=${SAGA_PG_PORT:-15432}
 password=${SAGA_PG_PASSWORD:-saga}
-data=/tmp/k8saga-ci-postgres
+# One data directory per port: `start` wipes it, so two servers on one machine (worktrees side by side) must not
+# share it.
+data=/tmp/k8saga-ci-postgres-$port
 bin=/usr/lib/postgresql/15/bin
 
 # Installs PostgreSQL 15 from Debian's packages when this machine does not have it.
