@@ -4,39 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.k8saga.e2e.check.Invariants;
-import io.k8saga.e2e.check.SnapshotReader;
 import io.k8saga.e2e.support.LocalStack;
 import io.k8saga.e2e.support.PublicApi;
 import io.k8saga.e2e.support.SagaStack;
 import io.k8saga.e2e.support.SystemTest;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The faults of issue 4, each injected into the real local stack while {@link OrderLoad} places orders. After each:
  * every accepted order reaches a final state (none lost) and the invariant checker of {@code ./saga check} finds
- * nothing. Each test appends a row to {@code target/fault-report.md}. Run by the {@code faults} profile only
- * (see e2e/README.md), on PostgreSQL in {@code .ci/run}.
+ * nothing. Each test appends a row to {@code target/fault-report.md} ({@link FaultChecks}). Run by the
+ * {@code faults} profile only (see e2e/README.md), on PostgreSQL in {@code .ci/run}.
  */
 @SystemTest
 class FaultToleranceIT {
@@ -48,17 +39,10 @@ class FaultToleranceIT {
      * load places meanwhile: at 10 a second, 10 s.
      */
     private static final Duration OUTAGE = Duration.ofSeconds(10);
-    private static final Path REPORT = Path.of("target/fault-report.md");
 
     private final PublicApi api;
     private final SagaStack stack;
     private final LocalStack local;
-
-    /** Each run writes a report of its own. */
-    @BeforeAll
-    static void startReport() throws IOException {
-        Files.deleteIfExists(REPORT);
-    }
 
     FaultToleranceIT(PublicApi api, SagaStack stack) {
         assumeTrue(stack.local().isPresent(), "injects faults into processes, so it needs the local stack");
@@ -77,10 +61,14 @@ class FaultToleranceIT {
         survive("kill -9 payment-route, restart", load -> local.saga("kill", "payment-route"), () -> local.saga("up"));
     }
 
+    /**
+     * {@code lra-coordinator} names every shard: all of them die at once, so no saga can start or end meanwhile (the
+     * worst case; one shard alone is {@link CoordinatorFailoverIT}'s).
+     */
     @Test
     void coordinatorKilledMidLoad() throws Exception {
-        survive("kill -9 coordinator, restart on its object store", load -> local.saga("kill", "lra-coordinator"),
-                () -> local.saga("up"));
+        survive("kill -9 every coordinator shard, restart on their object stores",
+                load -> local.saga("kill", "lra-coordinator"), () -> local.saga("up"));
     }
 
     @Test
@@ -127,7 +115,7 @@ class FaultToleranceIT {
         OrderLoad load = OrderLoad.start(api, ORDERS, PER_SECOND);
         Awaitility.await("a fifth of the load accepted").atMost(Duration.ofMinutes(1))
                 .until(() -> load.accepted().size() >= ORDERS / 5);
-        long inFlight = pendingOrders(load);
+        long inFlight = FaultChecks.pendingOrders(api, load);
         inject.accept(load);
         restore.run();
         Instant restored = Instant.now();
@@ -135,64 +123,18 @@ class FaultToleranceIT {
         assertThat(load.awaitPlaced(Duration.ofMinutes(4))).as("the load finished").isTrue();
         // Time for the sagas to end after the load: their timeout, two recovery passes, and a margin.
         Duration settle = stack.sagaTimeout().plus(Duration.ofSeconds(60));
-        boolean quiet = awaitNoPending(load, settle);
+        boolean quiet = FaultChecks.awaitNoPending(api, load, settle);
         Duration recovery = Duration.between(restored, Instant.now());
 
-        List<String> lost = new ArrayList<>();
-        for (String orderId : load.accepted()) {
-            int status = api.request().get("/api/orders/" + orderId).then().extract().statusCode();
-            String state = status == 200 ? api.order(orderId).status() : "HTTP " + status;
-            if (!"APPROVED".equals(state) && !"REJECTED".equals(state)) {
-                lost.add(orderId + " " + state);
-            }
-        }
-        // Judged on this test's customers only, so an earlier test's leftovers cannot fail (or excuse) this one;
-        // the last callbacks and outcome events land a moment after the orders are final.
-        List<Invariants.Violation> violations = awaitInvariants(load, Duration.ofSeconds(30));
-        report(fault, load.accepted().size(), inFlight, lost.size(), violations.size(),
+        List<String> lost = FaultChecks.lostOrders(api, load);
+        List<Invariants.Violation> violations = FaultChecks.awaitInvariants(api, load, Duration.ofSeconds(30));
+        FaultChecks.report(fault, load, inFlight, lost.size(), violations.size(),
                 quiet ? recovery.toSeconds() + " s" : "not within " + settle.toSeconds() + " s");
 
         assertThat(load.failures()).as("requests refused for good").isEmpty();
         assertThat(lost).as("accepted orders without a final state").isEmpty();
         assertThat(violations).as("invariants broken").isEmpty();
         return load;
-    }
-
-    /** The violations among this load's customers once there are none, or those still there at the deadline. */
-    private List<Invariants.Violation> awaitInvariants(OrderLoad load, Duration atMost) {
-        SnapshotReader reader = new SnapshotReader(api.baseUrl());
-        AtomicReference<List<Invariants.Violation>> last = new AtomicReference<>(List.of());
-        try {
-            Awaitility.await("the invariants hold").atMost(atMost).pollInterval(Duration.ofSeconds(2))
-                    .until(() -> {
-                        last.set(Invariants.check(reader.read().of(load.customers())));
-                        return last.get().isEmpty();
-                    });
-        } catch (ConditionTimeoutException e) {
-            // reported and asserted by the caller
-        }
-        return last.get();
-    }
-
-    /** The orders of this load's customers still PENDING. */
-    private long pendingOrders(OrderLoad load) {
-        long pending = 0;
-        for (String customer : load.customers()) {
-            pending += api.request().queryParam("customerId", customer).queryParam("status", "PENDING")
-                    .queryParam("size", 1).get("/api/orders").then().statusCode(200).extract().jsonPath()
-                    .getLong("total");
-        }
-        return pending;
-    }
-
-    private boolean awaitNoPending(OrderLoad load, Duration atMost) {
-        try {
-            Awaitility.await("no order of the load PENDING").atMost(atMost).pollInterval(Duration.ofSeconds(1))
-                    .ignoreExceptions().until(() -> pendingOrders(load) == 0);
-            return true;
-        } catch (ConditionTimeoutException e) {
-            return false;
-        }
     }
 
     /** Moves every consumer group of the three services back to offset 0 of every partition it has read. */
@@ -221,18 +163,5 @@ class FaultToleranceIT {
         Awaitility.await("the load places " + outage.toSeconds() * PER_SECOND + " orders during the fault")
                 .atMost(outage.multipliedBy(3)).pollInterval(Duration.ofMillis(100))
                 .until(() -> load.accepted().size() >= Math.min(until, ORDERS));
-    }
-
-    private static void report(String fault, int accepted, long inFlight, int lost, int violations, String recovery)
-            throws IOException {
-        if (!Files.exists(REPORT)) {
-            Files.createDirectories(REPORT.toAbsolutePath().getParent());
-            Files.writeString(REPORT, "| fault | orders accepted | in flight at the fault | lost | invariant"
-                    + " violations | time to recover |\n| --- | --- | --- | --- | --- | --- |\n");
-        }
-        String row = "| " + fault + " | " + accepted + " | " + inFlight + " | " + lost + " | " + violations + " | "
-                + recovery + " |\n";
-        Files.writeString(REPORT, row, StandardOpenOption.APPEND);
-        System.out.print("[faults] " + row);
     }
 }

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,13 +25,16 @@ import java.util.regex.Pattern;
  * order has its own Idempotency-Key and is sent again under that key after a connection error or a 5xx, until the
  * API accepts it (202, or 200 for a replay). Only accepted orders count; those are the ones that must not be lost.
  * One order in ten is declined by the payment provider and one in ten exceeds its customer's credit limit.
+ * Every request is recorded as an {@link Attempt} (when it went out, how long it took, what came back), so a test can
+ * judge the answers a client got at its first try, not only whether the order got in at last.
  */
 final class OrderLoad {
 
     private static final Pattern ORDER_ID = Pattern.compile("\"orderId\"\\s*:\\s*\"([^\"]+)\"");
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(2);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(250);
-    private static final int WORKERS = 16;
+    // Enough that requests held for a coordinator's time limit (5 s at 10/s: 50) do not delay the next ones' slots.
+    private static final int WORKERS = 64;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI orders;
@@ -41,6 +45,7 @@ final class OrderLoad {
     private final AtomicInteger next = new AtomicInteger();
     private final Set<String> accepted = ConcurrentHashMap.newKeySet();
     private final List<String> failures = new ArrayList<>();
+    private final List<Attempt> attempts = new ArrayList<>();
     private final ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
 
     private OrderLoad(PublicApi api, List<String> customers, int total, int perSecond) {
@@ -69,6 +74,24 @@ final class OrderLoad {
 
     List<String> customers() {
         return customers;
+    }
+
+    /**
+     * One POST of an order: its number in the load, which try it was (0 = the first), when it went out, how long the
+     * answer took, its status (0 when no answer came: connection error or the client's time limit) and whether a
+     * 503 carried Retry-After.
+     */
+    record Attempt(int order, int attempt, Instant sent, Duration took, int status, boolean retryAfter) {
+    }
+
+    /** Every request sent so far, in the order the answers came. */
+    synchronized List<Attempt> attempts() {
+        return List.copyOf(attempts);
+    }
+
+    /** The first try of each order sent so far. */
+    List<Attempt> firstTries() {
+        return attempts().stream().filter(a -> a.attempt() == 0).toList();
     }
 
     /** Requests the API refused for good (a 4xx), which a valid order must never get. */
@@ -109,10 +132,14 @@ final class OrderLoad {
                 .build();
         long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();
         String last = "";
-        while (System.nanoTime() < deadline) {
+        for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
+            Instant sent = Instant.now();
+            long start = System.nanoTime();
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
+                record(new Attempt(n, attempt, sent, Duration.ofNanos(System.nanoTime() - start), status,
+                        response.headers().firstValue("Retry-After").isPresent()));
                 if (status == 200 || status == 202) {
                     Matcher id = ORDER_ID.matcher(response.body());
                     if (id.find()) {
@@ -127,11 +154,16 @@ final class OrderLoad {
                     last = status + " " + response.body();
                 }
             } catch (IOException e) {
+                record(new Attempt(n, attempt, sent, Duration.ofNanos(System.nanoTime() - start), 0, false));
                 last = e.toString();
             }
             TimeUnit.MILLISECONDS.sleep(RETRY_PAUSE.toMillis());
         }
         fail("order " + n + " not accepted within " + GIVE_UP_AFTER + "; last answer: " + last);
+    }
+
+    private synchronized void record(Attempt attempt) {
+        attempts.add(attempt);
     }
 
     private synchronized void fail(String failure) {

@@ -102,6 +102,19 @@ public final class LocalStack {
         }
     }
 
+    /**
+     * How many coordinator shards ./saga runs: SAGA_COORDINATORS from this JVM's environment (./saga's default, 2),
+     * and the chart's one in the chart-driven run.
+     */
+    public int coordinators() {
+        return Settings.chartDriven() ? 1 : Integer.parseInt(System.getenv().getOrDefault("SAGA_COORDINATORS", "2"));
+    }
+
+    /** The base URL of coordinator shard {@code shard} (lra-coordinator-<shard>), as the routes know it. */
+    public String coordinatorUrl(int shard) {
+        return "http://localhost:" + (portOf("lra-coordinator") + shard);
+    }
+
     /** The Kafka broker's bootstrap address, for tests that act on consumer groups. */
     public String kafkaBootstrap() {
         return "127.0.0.1:" + portOf("kafka");

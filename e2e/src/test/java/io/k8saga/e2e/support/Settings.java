@@ -30,7 +30,7 @@ final class Settings {
 
     /**
      * {@code e2e.portBase}: the gateway port of the stack the suite starts (default 18080); order, credit and payment
-     * use the next three, the coordinator base + 10, Kafka base + 1012 and + 1013 (19092, 19093).
+     * use the next three, coordinator shard i base + 10 + i, Kafka base + 1012 and + 1013 (19092, 19093).
      */
     static int portBase() {
         return Integer.getInteger("e2e.portBase", 18080);
