@@ -37,6 +37,8 @@ class CoordinatorFailoverIT {
      * second admission control already sheds some orders with no fault at all, which would hide what the fault does.
      */
     private static final int PER_SECOND = 5;
+    /** Callers: a frozen shard holds each POST up to the 5 s time limit, 25 at this rate, without delaying the next. */
+    private static final int CALLERS = 32;
     private static final String SHARD = "lra-coordinator-1";
     /** How long the killed shard stays down. */
     private static final Duration OUTAGE = Duration.ofSeconds(10);
@@ -60,7 +62,7 @@ class CoordinatorFailoverIT {
 
     @Test
     void newOrdersGoToTheOtherShardsWhileOneIsKilledAndItsSagasEndAfterItsRestart() throws Exception {
-        OrderLoad load = OrderLoad.start(api, ORDERS, PER_SECOND);
+        OrderLoad load = OrderLoad.start(api, ORDERS, PER_SECOND, CALLERS);
         awaitAFifthAccepted(load);
         // Killed while it holds sagas, so that their end after the restart can be checked. A saga here ends sooner
         // than the orders can be read, so the shard is stopped (SIGSTOP) first and looked at while it does nothing;
@@ -125,7 +127,7 @@ class CoordinatorFailoverIT {
 
     @Test
     void aFrozenShardCostsOneTimeLimitPerPostThenIsLeftOut() throws Exception {
-        OrderLoad load = OrderLoad.start(api, ORDERS, PER_SECOND);
+        OrderLoad load = OrderLoad.start(api, ORDERS, PER_SECOND, CALLERS);
         awaitAFifthAccepted(load);
         long inFlight = FaultChecks.pendingOrders(api, load);
         long pid = local.pid(SHARD);

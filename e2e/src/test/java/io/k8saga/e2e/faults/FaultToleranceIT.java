@@ -116,8 +116,12 @@ class FaultToleranceIT {
         Awaitility.await("a fifth of the load accepted").atMost(Duration.ofMinutes(1))
                 .until(() -> load.accepted().size() >= ORDERS / 5);
         long inFlight = FaultChecks.pendingOrders(api, load);
-        inject.accept(load);
-        restore.run();
+        try {
+            inject.accept(load);
+        } finally {
+            // Restored even when the injection failed, so that the next test does not start on a broken stack.
+            restore.run();
+        }
         Instant restored = Instant.now();
 
         assertThat(load.awaitPlaced(Duration.ofMinutes(4))).as("the load finished").isTrue();

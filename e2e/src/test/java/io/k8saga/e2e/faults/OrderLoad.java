@@ -33,8 +33,8 @@ final class OrderLoad {
     private static final Pattern ORDER_ID = Pattern.compile("\"orderId\"\\s*:\\s*\"([^\"]+)\"");
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(2);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(250);
-    // Enough that requests held for a coordinator's time limit (5 s at 10/s: 50) do not delay the next ones' slots.
-    private static final int WORKERS = 64;
+    /** Callers of the default load; each retries every 250 ms while the API refuses, so more of them add load. */
+    private static final int WORKERS = 16;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI orders;
@@ -46,14 +46,15 @@ final class OrderLoad {
     private final Set<String> accepted = ConcurrentHashMap.newKeySet();
     private final List<String> failures = new ArrayList<>();
     private final List<Attempt> attempts = new ArrayList<>();
-    private final ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
+    private final ExecutorService workers;
 
-    private OrderLoad(PublicApi api, List<String> customers, int total, int perSecond) {
+    private OrderLoad(PublicApi api, List<String> customers, int total, int perSecond, int callers) {
         this.orders = api.baseUrl().resolve("/api/orders");
         this.customers = customers;
         this.total = total;
         this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
-        for (int i = 0; i < WORKERS; i++) {
+        this.workers = Executors.newFixedThreadPool(callers);
+        for (int i = 0; i < callers; i++) {
             workers.submit(this::work);
         }
         workers.shutdown();
@@ -61,11 +62,16 @@ final class OrderLoad {
 
     /** Creates ten customers with a limit of 1 000 000 and starts placing {@code total} orders at {@code perSecond}. */
     static OrderLoad start(PublicApi api, int total, int perSecond) {
+        return start(api, total, perSecond, WORKERS);
+    }
+
+    /** The same with {@code callers} concurrent callers, for faults that hold requests for seconds. */
+    static OrderLoad start(PublicApi api, int total, int perSecond, int callers) {
         List<String> customers = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             customers.add(api.createCustomer("1000000.00").customerId());
         }
-        return new OrderLoad(api, customers, total, perSecond);
+        return new OrderLoad(api, customers, total, perSecond, callers);
     }
 
     Set<String> accepted() {
