@@ -4,6 +4,7 @@ import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.PaymentEvent;
 import io.k8saga.common.message.EventConsumers;
 import io.k8saga.common.message.Inbox;
+import io.k8saga.order.message.OrderResumer;
 import io.k8saga.order.message.OrderSagaHandler;
 import io.k8saga.order.message.OrderSagaStarter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,11 +20,13 @@ import org.apache.camel.model.SagaPropagation;
 public class OrderSagaRoutes extends RouteBuilder {
 
     private final OrderSagaHandler handler;
+    private final OrderResumer resumer;
     private final EventConsumers consumers;
     private final Inbox inbox;
 
-    OrderSagaRoutes(OrderSagaHandler handler, EventConsumers consumers, Inbox inbox) {
+    OrderSagaRoutes(OrderSagaHandler handler, OrderResumer resumer, EventConsumers consumers, Inbox inbox) {
         this.handler = handler;
+        this.resumer = resumer;
         this.consumers = consumers;
         this.inbox = inbox;
     }
@@ -43,13 +46,14 @@ public class OrderSagaRoutes extends RouteBuilder {
                     .completion("direct:approveOrder")
                 .bean(handler, "sagaStarted");
 
-        // Compensation: the saga was cancelled (a refusal or the time limit), so the order is rejected.
+        // Compensation: the saga was cancelled (a refusal or the time limit), so the order is rejected, if this LRA
+        // is its saga.
         from("direct:rejectOrder").routeId("rejectOrder")
-                .bean(handler, "reject(${header.orderId})");
+                .bean(handler, "reject(${header.orderId}, ${header.Long-Running-Action})");
 
-        // Completion: every participant agreed, so the order is approved.
+        // Completion: every participant agreed, so the order is approved, if this LRA is its saga.
         from("direct:approveOrder").routeId("approveOrder")
-                .bean(handler, "approve(${header.orderId})");
+                .bean(handler, "approve(${header.orderId}, ${header.Long-Running-Action})");
 
         // Credit refusals end the saga; CreditReserved is payment-route's cue, not ours. The effect here is a call
         // to the coordinator, so the inbox records the event after it: a crash in between repeats the call, and
@@ -91,6 +95,10 @@ public class OrderSagaRoutes extends RouteBuilder {
         from("direct:compensateOrderSaga").routeId("compensateOrderSaga")
                 .errorHandler(noErrorHandler())
                 .to("saga:compensate");
+
+        // Orders stored without an LRA (order-route died in between) get their saga started after all.
+        from("timer:resumeUnstartedOrders?period={{saga.orphan-check-interval}}").routeId("resumeUnstartedOrders")
+                .bean(resumer, "resumeUnstartedOrders");
 
         // Orders still PENDING past the saga timeout plus the grace: no saga started, or the coordinator stuck.
         from("timer:settleStuckOrders?period={{saga.orphan-check-interval}}").routeId("settleStuckOrders")
