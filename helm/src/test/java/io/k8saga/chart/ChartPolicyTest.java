@@ -344,7 +344,8 @@ class ChartPolicyTest {
         for (String route : ROUTES) {
             V1Container container = manifests.container(Scenarios.prefix(scenario) + "-" + route);
             // The pod name: unique among the replicas, kept when the container restarts (saga.instance-id).
-            assertThat(Manifests.fieldEnv(container)).as(route).containsExactly(entry("SAGA_INSTANCE_ID", "metadata.name"));
+            assertThat(Manifests.fieldEnv(container)).as(route)
+                    .containsExactly(entry("SAGA_INSTANCE_ID", "metadata.name"));
             assertThat(manifests.configEnv(container)).as(route + ": not overridden by a literal or the ConfigMap")
                     .doesNotContainKey("SAGA_INSTANCE_ID");
         }
@@ -449,7 +450,8 @@ class ChartPolicyTest {
 
     /** The settings every service ships with (saga-common's microprofile-config.properties). */
     private static Properties sharedServiceSettings() {
-        Path file = Scenarios.CHART.resolve("../../saga-common/src/main/resources/META-INF/microprofile-config.properties");
+        Path file = Scenarios.CHART.resolve("../../saga-common/src/main/resources/META-INF")
+                .resolve("microprofile-config.properties");
         Properties settings = new Properties();
         try (var in = Files.newInputStream(file)) {
             settings.load(in);

@@ -208,8 +208,9 @@ class CreditSagaRouteTest {
     void eachConsumerIsAStaticMemberOfTheGroupWithAnInstanceIdOfItsOwn() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SagaInfraResource.bootstrapServers()))) {
-            await().atMost(DEADLINE).untilAsserted(() -> assertThat(admin.describeConsumerGroups(List.of("credit-route"))
-                    .describedGroups().get("credit-route").get().members())
+            await().atMost(DEADLINE).untilAsserted(() -> assertThat(admin
+                    .describeConsumerGroups(List.of("credit-route")).describedGroups().get("credit-route").get()
+                    .members())
                     .extracting(member -> member.groupInstanceId().orElse("dynamic"))
                     .containsExactlyInAnyOrder("credit-route-order-events-1", "credit-route-order-events-2",
                             "credit-route-order-events-3"));
