@@ -58,7 +58,7 @@ public class OrderSagaRoutes extends RouteBuilder {
         // Credit refusals end the saga; CreditReserved is payment-route's cue, not ours. The effect here is a call
         // to the coordinator, so the inbox records the event after it: a crash in between repeats the call, and
         // ending an LRA that has ended already is dropped as such (EventFailures).
-        consumers.consume(this, "{{saga.topics.customers}}", "consumeCustomerEvents")
+        consumers.consume(this, "{{saga.topics.customers}}", "consumeCustomerEvents", route -> route
                 .filter(method(inbox, "isNew(${header.eventId})"))
                     .unmarshal().json(CreditEvent.class)
                     .filter(method(handler, "isRefusal"))
@@ -67,12 +67,12 @@ public class OrderSagaRoutes extends RouteBuilder {
                     .end()
                     .bean(inbox, "record(${header.eventId})")
                 .end()
-                .to(EventConsumers.COMMIT_OFFSET);
+                .to(EventConsumers.COMMIT_OFFSET));
 
         // The payment outcome ends the saga either way. An authorization that comes too close to the saga's time
         // limit cancels it instead: the coordinator's timer was seen to compensate an LRA whose close it was still
         // carrying out.
-        consumers.consume(this, "{{saga.topics.payments}}", "consumePaymentEvents")
+        consumers.consume(this, "{{saga.topics.payments}}", "consumePaymentEvents", route -> route
                 .filter(method(inbox, "isNew(${header.eventId})"))
                     .unmarshal().json(PaymentEvent.class)
                     .choice()
@@ -84,7 +84,7 @@ public class OrderSagaRoutes extends RouteBuilder {
                     .end()
                     .bean(inbox, "record(${header.eventId})")
                 .end()
-                .to(EventConsumers.COMMIT_OFFSET);
+                .to(EventConsumers.COMMIT_OFFSET));
 
         // Closes the LRA named in the Long-Running-Action header: the coordinator calls every completion.
         from("direct:completeOrderSaga").routeId("completeOrderSaga")
