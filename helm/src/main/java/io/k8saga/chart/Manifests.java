@@ -272,6 +272,17 @@ public final class Manifests {
         return env;
     }
 
+    /** The container's {@code env} entries that come from a field of its pod (the downward API), name to field path. */
+    public static Map<String, String> fieldEnv(V1Container container) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (V1EnvVar var : nullToEmpty(container.getEnv())) {
+            if (var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null) {
+                env.put(var.getName(), var.getValueFrom().getFieldRef().getFieldPath());
+            }
+        }
+        return env;
+    }
+
     /**
      * Every environment variable name a container gets: literal and valueFrom {@code env} entries and the keys of its
      * envFrom ConfigMaps (see {@link #configEnv}); sorted.

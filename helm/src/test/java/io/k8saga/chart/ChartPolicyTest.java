@@ -1,6 +1,7 @@
 package io.k8saga.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.k8saga.chart.Manifests.ContainerRef;
 import io.kubernetes.client.common.KubernetesObject;
@@ -25,11 +26,16 @@ import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -312,7 +318,7 @@ class ChartPolicyTest {
             V1Container container = manifests.container(prefix + "-" + route);
             Map<String, String> env = manifests.configEnv(container);
             List<String> expectedKeys = new ArrayList<>(List.of("QUARKUS_PROFILE", "KAFKA_BROKERS",
-                    "LRA_COORDINATOR_URL", "PARTICIPANT_URL", "DB_URL", "DB_USER", "DB_PASSWORD"));
+                    "LRA_COORDINATOR_URL", "PARTICIPANT_URL", "DB_URL", "DB_USER", "DB_PASSWORD", "SAGA_INSTANCE_ID"));
             if (route.equals("order-route")) {
                 expectedKeys.add("SAGA_TIMEOUT");
                 expectedKeys.add("SAGA_ADMISSION_MAX_IN_FLIGHT");
@@ -330,6 +336,36 @@ class ChartPolicyTest {
         }
         assertThat(coordinatorUrls).as("one canonical coordinator URL")
                 .containsExactly("http://" + serviceOf(manifests, prefix + "-lra-coordinator"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.k8saga.chart.Scenarios#all")
+    void eachRoutePodNamesItsKafkaConsumersAfterItself(Path scenario) {
+        Manifests manifests = Scenarios.manifests(scenario);
+        for (String route : ROUTES) {
+            V1Container container = manifests.container(Scenarios.prefix(scenario) + "-" + route);
+            // The pod name: unique among the replicas, kept when the container restarts (saga.instance-id).
+            assertThat(Manifests.fieldEnv(container)).as(route)
+                    .containsExactly(entry("SAGA_INSTANCE_ID", "metadata.name"));
+            assertThat(manifests.configEnv(container)).as(route + ": not overridden by a literal or the ConfigMap")
+                    .doesNotContainKey("SAGA_INSTANCE_ID");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.k8saga.chart.Scenarios#all")
+    void routePodsGetTheTimeTheServicesGracefulStopNeeds(Path scenario) {
+        Properties shared = sharedServiceSettings();
+        Duration stop = Duration.ofSeconds(Long.parseLong(shared.getProperty("camel.main.shutdown-timeout")))
+                .plusMillis(Long.parseLong(shared.getProperty("camel.component.kafka.shutdown-timeout")))
+                .plus(Duration.parse("PT" + shared.getProperty("saga.events.leave-timeout")));
+        Manifests manifests = Scenarios.manifests(scenario);
+        for (String route : ROUTES) {
+            V1PodSpec pod = manifests.deployment(Scenarios.prefix(scenario) + "-" + route).getSpec().getTemplate()
+                    .getSpec();
+            assertThat(pod.getTerminationGracePeriodSeconds()).as(route + ": SIGTERM to SIGKILL, in seconds")
+                    .isGreaterThanOrEqualTo(stop.toSeconds() + 2);
+        }
     }
 
     @ParameterizedTest
@@ -411,6 +447,19 @@ class ChartPolicyTest {
                     "create_database \"credit\" \"$CREDIT_ROUTE_DB_USER\"",
                     "create_database \"payments\" \"$PAYMENT_ROUTE_DB_USER\"");
         });
+    }
+
+    /** The settings every service ships with (saga-common's microprofile-config.properties). */
+    private static Properties sharedServiceSettings() {
+        Path file = Scenarios.CHART.resolve("../../saga-common/src/main/resources/META-INF")
+                .resolve("microprofile-config.properties");
+        Properties settings = new Properties();
+        try (var in = Files.newInputStream(file)) {
+            settings.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return settings;
     }
 
     private static void assertHttpProbe(String app, V1Probe probe, String path) {

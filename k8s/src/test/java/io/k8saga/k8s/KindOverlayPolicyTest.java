@@ -2,6 +2,7 @@ package io.k8saga.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.k8saga.chart.ChartRenderer;
 import io.k8saga.chart.Manifests;
 import io.k8saga.chart.Manifests.ContainerRef;
 import io.kubernetes.client.common.KubernetesObject;
@@ -167,6 +168,14 @@ class KindOverlayPolicyTest {
             V1Container container = application(name);
             assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).as(name).isTrue();
             assertThat(container.getVolumeMounts()).extracting(V1VolumeMount::getMountPath).as(name).contains("/tmp");
+        }
+    }
+
+    @Test
+    void eachRoutePodNamesItsKafkaConsumersAfterItself() {
+        for (String route : ChartRenderer.ROUTES) {
+            assertThat(Manifests.fieldEnv(application(route))).as(route)
+                    .containsEntry("SAGA_INSTANCE_ID", "metadata.name");
         }
     }
 

@@ -31,7 +31,7 @@ public class CreditSagaRoutes extends RouteBuilder {
         // Every new order asks for credit; the LRA id arrives in the Long-Running-Action Kafka header. Every final
         // order settles its reservation, in case the coordinator's callback did not. A replayed event is skipped
         // here, before it could join a saga that ended long ago.
-        consumers.consume(this, "{{saga.topics.orders}}", "consumeOrderEvents")
+        consumers.consume(this, "{{saga.topics.orders}}", "consumeOrderEvents", route -> route
                 .filter(method(inbox, "isNew(${header.eventId})"))
                     .choice()
                         .when(header(EventHeaders.EVENT_TYPE).isEqualTo(OrderOutcome.class.getSimpleName()))
@@ -43,7 +43,7 @@ public class CreditSagaRoutes extends RouteBuilder {
                             .to("direct:reserveCredit")
                     .end()
                 .end()
-                .to(EventConsumers.COMMIT_OFFSET);
+                .to(EventConsumers.COMMIT_OFFSET));
 
         // Joins the order's saga, then reserves the credit (or refuses) and stores the outcome event in the outbox.
         from("direct:reserveCredit").routeId("reserveCredit")

@@ -14,8 +14,11 @@ import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.Objects;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,6 +202,19 @@ class CreditSagaRouteTest {
         long reserved = orders.stream().map(this::awaitOutcome).filter(o -> o.contains("CreditReserved")).count();
         assertThat(reserved).isEqualTo(10);
         assertCredit(customer, "100.0", "0.0");
+    }
+
+    @Test
+    void eachConsumerIsAStaticMemberOfTheGroupWithAnInstanceIdOfItsOwn() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SagaInfraResource.bootstrapServers()))) {
+            await().atMost(DEADLINE).untilAsserted(() -> assertThat(admin
+                    .describeConsumerGroups(List.of("credit-route")).describedGroups().get("credit-route").get()
+                    .members())
+                    .extracting(member -> member.groupInstanceId().orElse("dynamic"))
+                    .containsExactlyInAnyOrder("credit-route-order-events-1", "credit-route-order-events-2",
+                            "credit-route-order-events-3"));
+        }
     }
 
     private String newCustomer(int limit) {

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * <p>Only addresses change: a Service's DNS name and port become 127.0.0.1 and the local port of the component it
  * selects (PostgreSQL: the configured host and port), a volume mount path becomes a directory under the component's
  * data, and QUARKUS_HTTP_PORT is set to the component's local port, because every container keeps its image's port
- * in the cluster while here they share one host. Every other variable, Secrets included, is taken as rendered.
+ * in the cluster while here they share one host. The pod's name (downward API) is the Deployment's name, stable
+ * across restarts as a pod's is. Every other variable, Secrets included, is taken as rendered.
  */
 final class ChartEnvironment {
 
@@ -84,13 +85,22 @@ final class ChartEnvironment {
         }
         Map<String, String> env = new TreeMap<>(rendered.configEnv(container));
         Manifests.secretEnv(container).forEach((name, key) -> env.put(name, secretValue(key)));
+        Map<String, String> podFields = new TreeMap<>();
+        Manifests.fieldEnv(container).forEach((name, field) -> {
+            if (field.equals("metadata.name")) {
+                podFields.put(name, deployment);
+            }
+        });
         for (V1EnvVar variable : container.getEnv() == null ? List.<V1EnvVar>of() : container.getEnv()) {
-            if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() == null) {
+            if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() == null
+                    && !podFields.containsKey(variable.getName())) {
                 throw new IllegalStateException(deployment + " takes " + variable.getName()
                         + " from a source this run cannot resolve: " + variable.getValueFrom());
             }
         }
         env.replaceAll((name, value) -> localize(application, container, value));
+        // Not localized: the one process of each application stands for its one pod, named as its Deployment.
+        env.putAll(podFields);
         env.put("QUARKUS_HTTP_PORT", portOf(localAddress(application)));
         for (Map.Entry<String, String> variable : env.entrySet()) {
             if (variable.getValue().contains("\n")) {

@@ -44,6 +44,14 @@ class ChartEnvironmentTest {
     }
 
     @Test
+    void eachRouteIsNamedAsItsOnePodWouldBeAndKeepsTheNameAcrossRestarts() {
+        for (String route : ChartRenderer.ROUTES) {
+            assertThat(rendered().environmentOf(route)).as(route)
+                    .containsEntry("SAGA_INSTANCE_ID", ChartRenderer.DEFAULT_RELEASE + "-" + route);
+        }
+    }
+
+    @Test
     void databaseSettingsComeFromTheRenderedConfigMapAndSecret() {
         Map<String, String> payment = rendered().environmentOf("payment-route");
 

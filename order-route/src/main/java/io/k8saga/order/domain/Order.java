@@ -5,7 +5,7 @@ import java.time.OffsetDateTime;
 
 /**
  * An order and where its saga stands. {@code rejectionReason} may be set while still PENDING: a participant
- * refused and the compensation is on its way.
+ * refused and the compensation is on its way. {@code sagaStartedAt} is null until the order has an LRA.
  */
 public record Order(
         String orderId,
@@ -16,12 +16,13 @@ public record Order(
         OrderStatus status,
         RejectionReason rejectionReason,
         String sagaId,
+        OffsetDateTime sagaStartedAt,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt) {
 
     public static Order pending(String orderId, OrderRequest request, OffsetDateTime now) {
         return new Order(orderId, request.customerId(), request.amount(), request.currency(), request.paymentToken(),
-                OrderStatus.PENDING, null, null, now, now);
+                OrderStatus.PENDING, null, null, null, now, now);
     }
 
     /** The reason to show: only a rejected order has one. */

@@ -108,16 +108,37 @@ public class OrderService {
         orders.recordRejectionReason(orderId, reason);
     }
 
-    /** Completion callback; true when it approved the order (false: it was final already). */
+    /**
+     * Approves the order; with a {@code sagaId} (a completion callback) only if that LRA is the order's saga. True
+     * when it approved the order (false: it was final already, or belongs to another saga).
+     */
     @Transactional
-    public boolean approve(String orderId) {
-        return madeFinal(orderId, orders.approve(orderId));
+    public boolean approve(String orderId, String sagaId) {
+        return madeFinal(orderId, sagaId == null ? orders.approve(orderId) : orders.approveInSaga(orderId, sagaId));
     }
 
-    /** Compensation callback: the recorded reason, or TIMEOUT when nobody refused; true when it rejected the order. */
+    /**
+     * Rejects the order with the recorded reason, or TIMEOUT when nobody refused; with a {@code sagaId} (a
+     * compensation callback) only if that LRA is the order's saga or it has none yet. True when it rejected it.
+     */
     @Transactional
-    public boolean reject(String orderId) {
-        return madeFinal(orderId, orders.reject(orderId));
+    public boolean reject(String orderId, String sagaId) {
+        return madeFinal(orderId, sagaId == null ? orders.reject(orderId) : orders.rejectInSaga(orderId, sagaId));
+    }
+
+    /**
+     * Orders stored without an LRA, older than {@code olderThan} (no request is still starting their saga) and
+     * younger than {@code youngerThan} (the orphan check has not given them up).
+     */
+    public List<Order> withoutSaga(Duration olderThan, Duration youngerThan, int limit) {
+        OffsetDateTime now = OffsetDateTime.now();
+        return orders.withoutSaga(now.minus(youngerThan), now.minus(olderThan), limit);
+    }
+
+    /** Takes an order without an LRA for starting its saga; false when another caller took it first. */
+    @Transactional
+    public boolean claimWithoutSaga(Order order) {
+        return orders.claimWithoutSaga(order);
     }
 
     private boolean madeFinal(String orderId, boolean changed) {

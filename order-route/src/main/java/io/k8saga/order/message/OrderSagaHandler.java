@@ -82,8 +82,7 @@ public class OrderSagaHandler {
 
     /**
      * True when the payment was authorized with at least {@code saga.close-margin} of the saga's time limit left
-     * (counted from the order's creation, which just precedes the LRA's start), so its close ends well before the
-     * coordinator's timer.
+     * (counted from the LRA's start), so its close ends well before the coordinator's timer.
      */
     public boolean approves(PaymentEvent event) {
         requireSagaEvent(event == null ? null : event.type(), event);
@@ -91,8 +90,13 @@ public class OrderSagaHandler {
             return false;
         }
         return orders.find(event.orderId())
-                .map(order -> OffsetDateTime.now().isBefore(order.createdAt().plus(closeBy)))
+                .map(order -> OffsetDateTime.now().isBefore(sagaStart(order).plus(closeBy)))
                 .orElse(true);
+    }
+
+    /** When the order's LRA started (its time limit runs from then); orders stored before V5 record only creation. */
+    private static OffsetDateTime sagaStart(Order order) {
+        return order.sagaStartedAt() != null ? order.sagaStartedAt() : order.createdAt();
     }
 
     /** A decline is the order's rejection reason; a late authorization keeps none, so the order ends as TIMEOUT. */
@@ -105,19 +109,26 @@ public class OrderSagaHandler {
         }
     }
 
-    /** Completion callback: approves the order and, with it, publishes the outcome the participants settle by. */
-    public void approve(String orderId) {
+    /**
+     * Completion callback: approves the order of that saga and, with it, publishes the outcome the participants
+     * settle by. {@code sagaId} is the LRA the callback is for; null when order-route settles a stuck order itself.
+     */
+    public void approve(String orderId, String sagaId) {
         QuarkusTransaction.requiringNew().run(() -> {
-            if (orders.approve(orderId)) {
+            if (orders.approve(orderId, sagaId)) {
                 outbox.add(orderTopic, orderId, null, new OrderOutcome(orderId, OrderOutcome.Decision.APPROVED));
             }
         });
     }
 
-    /** Compensation callback: rejects the order and, with it, publishes the outcome the participants settle by. */
-    public void reject(String orderId) {
+    /**
+     * Compensation callback: rejects the order of that saga and, with it, publishes the outcome the participants
+     * settle by. {@code sagaId} is the LRA the callback is for (an LRA that lost a race to start this order's saga
+     * is cancelled without touching it); null when order-route settles a stuck order itself.
+     */
+    public void reject(String orderId, String sagaId) {
         QuarkusTransaction.requiringNew().run(() -> {
-            if (orders.reject(orderId)) {
+            if (orders.reject(orderId, sagaId)) {
                 outbox.add(orderTopic, orderId, null, new OrderOutcome(orderId, OrderOutcome.Decision.REJECTED));
             }
         });
@@ -165,17 +176,17 @@ public class OrderSagaHandler {
         switch (status) {
             case "Closing", "Closed" -> {
                 LOG.warnf("Order %s: its LRA is stuck %s; approving it as decided", order.orderId(), status);
-                approve(order.orderId());
+                approve(order.orderId(), null);
             }
             case "Cancelling", "Cancelled" -> {
                 LOG.warnf("Order %s: its LRA is stuck %s; rejecting it as decided", order.orderId(), status);
-                reject(order.orderId());
+                reject(order.orderId(), null);
             }
             case "unknown" -> {
                 // An LRA ends only once every participant, this order's own callback included, has answered;
                 // so an order still PENDING means the coordinator lost the LRA (it died before storing it).
                 LOG.warnf("Order %s: the coordinator has no record of its LRA; rejecting it", order.orderId());
-                reject(order.orderId());
+                reject(order.orderId(), null);
             }
             case "Active" -> {
                 LOG.warnf("Order %s: its LRA outlived its time limit; cancelling it", order.orderId());

@@ -25,7 +25,7 @@ import javax.sql.DataSource;
 public class OrderRepository {
 
     private static final String COLUMNS = "order_id, customer_id, amount, currency, payment_token, status,"
-            + " rejection_reason, saga_id, created_at, updated_at";
+            + " rejection_reason, saga_id, saga_started_at, created_at, updated_at";
 
     private final Sql sql;
 
@@ -36,9 +36,10 @@ public class OrderRepository {
     /** Fails with a unique violation when another order holds the idempotency key. */
     public void insert(Order order, String idempotencyKey, String fingerprint) {
         sql.update("INSERT INTO orders (" + COLUMNS + ", idempotency_key, request_fingerprint)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 order.orderId(), order.customerId(), order.amount(), order.currency(), order.paymentToken(),
-                order.status().name(), null, null, order.createdAt(), order.updatedAt(), idempotencyKey, fingerprint);
+                order.status().name(), null, null, null, order.createdAt(), order.updatedAt(), idempotencyKey,
+                fingerprint);
     }
 
     public Optional<Order> find(String orderId) {
@@ -48,7 +49,7 @@ public class OrderRepository {
     /** The order placed under an idempotency key, with the fingerprint of the request that placed it. */
     public Optional<KeyedOrder> findByIdempotencyKey(String key) {
         return sql.one("SELECT " + COLUMNS + ", request_fingerprint FROM orders WHERE idempotency_key = ?",
-                row -> new KeyedOrder(map(row), row.getString(11)), key);
+                row -> new KeyedOrder(map(row), row.getString(12)), key);
     }
 
     public record KeyedOrder(Order order, String fingerprint) {
@@ -70,9 +71,10 @@ public class OrderRepository {
 
     /** Records the order's LRA; false when it has one already or is no longer PENDING (rejected as an orphan). */
     public boolean attachSaga(String orderId, String sagaId) {
-        return sql.update("UPDATE orders SET saga_id = ?, updated_at = ?"
+        OffsetDateTime now = OffsetDateTime.now();
+        return sql.update("UPDATE orders SET saga_id = ?, saga_started_at = ?, updated_at = ?"
                 + " WHERE order_id = ? AND saga_id IS NULL AND status = 'PENDING'",
-                sagaId, OffsetDateTime.now(), orderId) == 1;
+                sagaId, now, now, orderId) == 1;
     }
 
     /** Rejects, with reason TIMEOUT, the PENDING orders created before {@code cutoff} that never got an LRA. */
@@ -94,11 +96,45 @@ public class OrderRepository {
                 + " WHERE order_id = ? AND status = 'PENDING'", OffsetDateTime.now(), orderId) == 1;
     }
 
+    /** Approves a pending order whose saga is the given LRA. */
+    public boolean approveInSaga(String orderId, String sagaId) {
+        return sql.update("UPDATE orders SET status = 'APPROVED', updated_at = ?"
+                + " WHERE order_id = ? AND status = 'PENDING' AND saga_id = ?", OffsetDateTime.now(), orderId,
+                sagaId) == 1;
+    }
+
     /** Rejects a pending order with its recorded reason, or TIMEOUT when no participant gave one. */
     public boolean reject(String orderId) {
         return sql.update("UPDATE orders SET status = 'REJECTED', rejection_reason = COALESCE(rejection_reason, ?),"
                 + " updated_at = ? WHERE order_id = ? AND status = 'PENDING'",
                 RejectionReason.TIMEOUT.name(), OffsetDateTime.now(), orderId) == 1;
+    }
+
+    /**
+     * Rejects a pending order whose saga is the given LRA, or which has none yet (a time-out can cancel an LRA
+     * before its start was recorded on the order).
+     */
+    public boolean rejectInSaga(String orderId, String sagaId) {
+        return sql.update("UPDATE orders SET status = 'REJECTED', rejection_reason = COALESCE(rejection_reason, ?),"
+                + " updated_at = ? WHERE order_id = ? AND status = 'PENDING' AND (saga_id IS NULL OR saga_id = ?)",
+                RejectionReason.TIMEOUT.name(), OffsetDateTime.now(), orderId, sagaId) == 1;
+    }
+
+    /** PENDING orders without an LRA created between {@code after} and {@code before}, oldest first. */
+    public List<Order> withoutSaga(OffsetDateTime after, OffsetDateTime before, int limit) {
+        return sql.list("SELECT " + COLUMNS + " FROM orders WHERE status = 'PENDING' AND saga_id IS NULL"
+                + " AND created_at > ? AND created_at < ? ORDER BY created_at, order_id LIMIT ?",
+                OrderRepository::map, after, before, limit);
+    }
+
+    /**
+     * Takes an order without an LRA for starting its saga: true for one caller only, the one whose update still
+     * finds the order as it was read ({@code updated_at}), with no LRA and PENDING.
+     */
+    public boolean claimWithoutSaga(Order order) {
+        return sql.update("UPDATE orders SET updated_at = ? WHERE order_id = ? AND status = 'PENDING'"
+                + " AND saga_id IS NULL AND updated_at = ?", OffsetDateTime.now(), order.orderId(),
+                order.updatedAt()) == 1;
     }
 
     /** The PENDING orders created before {@code cutoff}, oldest first, at most {@code limit}. */
@@ -148,6 +184,7 @@ public class OrderRepository {
         return new Order(row.getString(1), row.getString(2), row.getBigDecimal(3), row.getString(4),
                 row.getString(5), OrderStatus.valueOf(row.getString(6)),
                 reason == null ? null : RejectionReason.valueOf(reason), row.getString(8),
-                row.getObject(9, OffsetDateTime.class), row.getObject(10, OffsetDateTime.class));
+                row.getObject(9, OffsetDateTime.class), row.getObject(10, OffsetDateTime.class),
+                row.getObject(11, OffsetDateTime.class));
     }
 }

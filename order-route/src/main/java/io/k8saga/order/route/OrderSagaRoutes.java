@@ -4,6 +4,7 @@ import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.PaymentEvent;
 import io.k8saga.common.message.EventConsumers;
 import io.k8saga.common.message.Inbox;
+import io.k8saga.order.message.OrderResumer;
 import io.k8saga.order.message.OrderSagaHandler;
 import io.k8saga.order.message.OrderSagaStarter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,11 +20,13 @@ import org.apache.camel.model.SagaPropagation;
 public class OrderSagaRoutes extends RouteBuilder {
 
     private final OrderSagaHandler handler;
+    private final OrderResumer resumer;
     private final EventConsumers consumers;
     private final Inbox inbox;
 
-    OrderSagaRoutes(OrderSagaHandler handler, EventConsumers consumers, Inbox inbox) {
+    OrderSagaRoutes(OrderSagaHandler handler, OrderResumer resumer, EventConsumers consumers, Inbox inbox) {
         this.handler = handler;
+        this.resumer = resumer;
         this.consumers = consumers;
         this.inbox = inbox;
     }
@@ -43,18 +46,19 @@ public class OrderSagaRoutes extends RouteBuilder {
                     .completion("direct:approveOrder")
                 .bean(handler, "sagaStarted");
 
-        // Compensation: the saga was cancelled (a refusal or the time limit), so the order is rejected.
+        // Compensation: the saga was cancelled (a refusal or the time limit), so the order is rejected, if this LRA
+        // is its saga.
         from("direct:rejectOrder").routeId("rejectOrder")
-                .bean(handler, "reject(${header.orderId})");
+                .bean(handler, "reject(${header.orderId}, ${header.Long-Running-Action})");
 
-        // Completion: every participant agreed, so the order is approved.
+        // Completion: every participant agreed, so the order is approved, if this LRA is its saga.
         from("direct:approveOrder").routeId("approveOrder")
-                .bean(handler, "approve(${header.orderId})");
+                .bean(handler, "approve(${header.orderId}, ${header.Long-Running-Action})");
 
         // Credit refusals end the saga; CreditReserved is payment-route's cue, not ours. The effect here is a call
         // to the coordinator, so the inbox records the event after it: a crash in between repeats the call, and
         // ending an LRA that has ended already is dropped as such (EventFailures).
-        consumers.consume(this, "{{saga.topics.customers}}", "consumeCustomerEvents")
+        consumers.consume(this, "{{saga.topics.customers}}", "consumeCustomerEvents", route -> route
                 .filter(method(inbox, "isNew(${header.eventId})"))
                     .unmarshal().json(CreditEvent.class)
                     .filter(method(handler, "isRefusal"))
@@ -63,12 +67,12 @@ public class OrderSagaRoutes extends RouteBuilder {
                     .end()
                     .bean(inbox, "record(${header.eventId})")
                 .end()
-                .to(EventConsumers.COMMIT_OFFSET);
+                .to(EventConsumers.COMMIT_OFFSET));
 
         // The payment outcome ends the saga either way. An authorization that comes too close to the saga's time
         // limit cancels it instead: the coordinator's timer was seen to compensate an LRA whose close it was still
         // carrying out.
-        consumers.consume(this, "{{saga.topics.payments}}", "consumePaymentEvents")
+        consumers.consume(this, "{{saga.topics.payments}}", "consumePaymentEvents", route -> route
                 .filter(method(inbox, "isNew(${header.eventId})"))
                     .unmarshal().json(PaymentEvent.class)
                     .choice()
@@ -80,7 +84,7 @@ public class OrderSagaRoutes extends RouteBuilder {
                     .end()
                     .bean(inbox, "record(${header.eventId})")
                 .end()
-                .to(EventConsumers.COMMIT_OFFSET);
+                .to(EventConsumers.COMMIT_OFFSET));
 
         // Closes the LRA named in the Long-Running-Action header: the coordinator calls every completion.
         from("direct:completeOrderSaga").routeId("completeOrderSaga")
@@ -91,6 +95,10 @@ public class OrderSagaRoutes extends RouteBuilder {
         from("direct:compensateOrderSaga").routeId("compensateOrderSaga")
                 .errorHandler(noErrorHandler())
                 .to("saga:compensate");
+
+        // Orders stored without an LRA (order-route died in between) get their saga started after all.
+        from("timer:resumeUnstartedOrders?period={{saga.orphan-check-interval}}").routeId("resumeUnstartedOrders")
+                .bean(resumer, "resumeUnstartedOrders");
 
         // Orders still PENDING past the saga timeout plus the grace: no saga started, or the coordinator stuck.
         from("timer:settleStuckOrders?period={{saga.orphan-check-interval}}").routeId("settleStuckOrders")

@@ -32,9 +32,9 @@ class OrderRequestTest {
     void aRejectionReasonShowsOnlyOnceTheOrderIsRejected() {
         Order pending = Order.pending("o1", request, OffsetDateTime.now());
         Order refusedButPending = new Order("o1", "c1", BigDecimal.TEN, "EUR", "tok_ok", OrderStatus.PENDING,
-                RejectionReason.CREDIT_LIMIT_EXCEEDED, null, null, null);
+                RejectionReason.CREDIT_LIMIT_EXCEEDED, null, null, null, null);
         Order rejected = new Order("o1", "c1", BigDecimal.TEN, "EUR", "tok_ok", OrderStatus.REJECTED,
-                RejectionReason.CREDIT_LIMIT_EXCEEDED, null, null, null);
+                RejectionReason.CREDIT_LIMIT_EXCEEDED, null, null, null, null);
 
         assertThat(pending.status()).isEqualTo(OrderStatus.PENDING);
         assertThat(refusedButPending.visibleRejectionReason()).isNull();

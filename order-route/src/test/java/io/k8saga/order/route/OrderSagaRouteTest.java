@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.k8saga.order.domain.Order;
+import io.k8saga.common.db.Sql;
 import io.k8saga.order.domain.OrderRequest;
 import io.k8saga.order.domain.OrderService;
 import io.k8saga.order.domain.OrderStatus;
@@ -19,9 +20,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import javax.sql.DataSource;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +50,9 @@ class OrderSagaRouteTest {
 
     @Inject
     OrderService orders;
+
+    @Inject
+    DataSource dataSource;
 
     private SagaTopics topics;
 
@@ -189,16 +196,52 @@ class OrderSagaRouteTest {
     }
 
     @Test
-    void anOrderWhoseSagaNeverStartedIsRejectedOnceItIsOldEnough() {
+    void anOrderWhoseSagaNeverStartedHasItStartedAfterAll() {
         // As if order-route died right after storing the order: stored, but no LRA was ever started for it.
         String orderId = orders.place(new OrderRequest("c-9", new BigDecimal("5.00"), "EUR", "tok_ok"), null)
                 .order().orderId();
 
-        // saga.timeout (8s) + saga.orphan-grace (2s) in the test profile, checked every second.
+        // saga.orphan-resume-after (5s) in the test profile, checked every second.
+        String sagaId = await().atMost(DEADLINE).until(
+                () -> given().get("/api/orders/" + orderId).then().extract().<String>path("sagaId"), Objects::nonNull);
+        assertThat(LraClient.isActive(sagaId)).isTrue();
+        assertThat(SagaTopics.header(awaitOrderCreated(orderId), SagaTopics.LRA_HEADER)).isEqualTo(sagaId);
+        publish("payment-events", orderId, sagaId, "{\"type\":\"PaymentAuthorized\",\"orderId\":\"" + orderId
+                + "\",\"paymentId\":\"p-9\",\"amount\":5.00,\"currency\":\"EUR\"}");
+        awaitStatus(orderId, "APPROVED");
+    }
+
+    @Test
+    void anOrderWhoseSagaNeverStartedIsRejectedOnceItIsTooOldToStart() {
+        String orderId = orders.place(new OrderRequest("c-12", new BigDecimal("5.00"), "EUR", "tok_ok"), null)
+                .order().orderId();
+        // Older than saga.timeout (8s) + saga.orphan-grace (2s) in the test profile: its time is up.
+        new Sql(dataSource).update("UPDATE orders SET created_at = ? WHERE order_id = ?",
+                OffsetDateTime.now().minusMinutes(1), orderId);
+
         awaitStatus(orderId, "REJECTED");
         given().get("/api/orders/" + orderId).then()
                 .body("rejectionReason", equalTo("TIMEOUT"))
                 .body("sagaId", equalTo(null));
+    }
+
+    @Test
+    void aCallbackForAnotherLraLeavesTheOrderAlone() {
+        String orderId = placeOrder("{\"customerId\":\"c-13\",\"amount\":20}");
+        String sagaId = sagaIdOf(orderId);
+        String otherLra = LraClient.start();
+
+        for (String callback : List.of("compensate?Camel-Saga-Compensate=direct://rejectOrder",
+                "complete?Camel-Saga-Complete=direct://approveOrder")) {
+            given().header("Long-Running-Action", otherLra)
+                    .put("/lra-participant/" + callback + "&orderId=" + orderId)
+                    .then().statusCode(204);
+        }
+
+        given().get("/api/orders/" + orderId).then().body("status", equalTo("PENDING"));
+        publish("payment-events", orderId, sagaId, "{\"type\":\"PaymentAuthorized\",\"orderId\":\"" + orderId
+                + "\",\"paymentId\":\"p-13\",\"amount\":20.00,\"currency\":\"EUR\"}");
+        awaitStatus(orderId, "APPROVED");
     }
 
     @Test

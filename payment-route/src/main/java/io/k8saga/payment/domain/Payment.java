@@ -20,6 +20,10 @@ public record Payment(String paymentId, String orderId, BigDecimal amount, Strin
         return withStatus(status.afterVoid());
     }
 
+    public Payment rejected() {
+        return withStatus(status.afterRejection());
+    }
+
     public Payment captured() {
         return withStatus(status.afterCapture());
     }

@@ -61,13 +61,36 @@ public class PaymentService {
         }
         Payment payment = found.get();
         if (payment.status() == PaymentStatus.CAPTURED) {
-            LOG.warnf("Order %s: compensation after capture ignored, payment %s stays CAPTURED", orderId,
-                    payment.paymentId());
+            LOG.warnf("Order %s: compensation after capture ignored, payment %s stays CAPTURED until the order's"
+                    + " outcome says otherwise", orderId, payment.paymentId());
             return;
         }
         Payment voided = payment.voided();
         if (voided.status() != payment.status()) {
             payments.updateStatus(voided);
+        }
+    }
+
+    /**
+     * The order's outcome says rejected: a held authorization is voided, a captured payment refunded (the close
+     * reached this service before the saga was cancelled after all, e.g. by the coordinator's timer after a crash of
+     * order-route); when there is no payment yet, a tombstone is left.
+     */
+    @Transactional
+    public void settleRejected(String orderId) {
+        Optional<Payment> found = payments.lockByOrder(orderId);
+        if (found.isEmpty()) {
+            payments.insert(Payment.tombstone(newPaymentId(), orderId));
+            return;
+        }
+        Payment payment = found.get();
+        Payment settled = payment.rejected();
+        if (settled.status() != payment.status()) {
+            if (settled.status() == PaymentStatus.REFUNDED) {
+                LOG.warnf("Order %s rejected after its payment %s was captured: refunded", orderId,
+                        payment.paymentId());
+            }
+            payments.updateStatus(settled);
         }
     }
 

@@ -69,10 +69,11 @@ public class PaymentSagaHandler {
             PaymentEvent.Type outcome = switch (payment.status()) {
                 case AUTHORIZED, CAPTURED -> PaymentEvent.Type.PAYMENT_AUTHORIZED;
                 case DECLINED -> PaymentEvent.Type.PAYMENT_DECLINED;
-                case VOIDED -> null;
+                case VOIDED, REFUNDED -> null;
             };
             if (outcome == null) {
-                LOG.infof("Order %s: the saga was compensated already, payment step refused", credit.orderId());
+                LOG.infof("Order %s: the saga was compensated or rejected already, payment step refused",
+                        credit.orderId());
             } else {
                 outbox.add(paymentTopic, payment.orderId(), sagaId, event(outcome, payment));
             }
@@ -81,10 +82,11 @@ public class PaymentSagaHandler {
 
     /**
      * Settles the payment by the order's outcome, in one transaction with the inbox record: captured for an
-     * approved order, voided for a rejected one (a tombstone when there is no payment yet), as the callbacks would.
+     * approved order; for a rejected one voided, or refunded if it was captured already (a tombstone when there is
+     * no payment yet).
      */
     public void settle(OrderOutcome outcome, String eventId) {
-        inbox.applyOnce(eventId, outcome.settlement(payments::capture, payments::voidPayment));
+        inbox.applyOnce(eventId, outcome.settlement(payments::capture, payments::settleRejected));
     }
 
     public void voidPayment(String orderId) {

@@ -31,25 +31,25 @@ public class PaymentSagaRoutes extends RouteBuilder {
         // Reserved credit asks for a payment; other credit outcomes are ignored before any saga is joined.
         // The LRA id arrives in the Long-Running-Action Kafka header. A replayed event is skipped here, before it
         // could join a saga that ended long ago.
-        consumers.consume(this, "{{saga.topics.customers}}", "consumeCustomerEvents")
+        consumers.consume(this, "{{saga.topics.customers}}", "consumeCustomerEvents", route -> route
                 .filter(method(inbox, "isNew(${header.eventId})"))
                     .unmarshal().json(CreditEvent.class)
                     .filter(method(handler, "accepts"))
                         .to("direct:authorizePayment")
                     .end()
                 .end()
-                .to(EventConsumers.COMMIT_OFFSET);
+                .to(EventConsumers.COMMIT_OFFSET));
 
         // Every final order settles its payment, in case the coordinator's callback did not; the order's other
         // events are none of this service's business.
-        consumers.consume(this, "{{saga.topics.orders}}", "consumeOrderEvents")
+        consumers.consume(this, "{{saga.topics.orders}}", "consumeOrderEvents", route -> route
                 .filter(header(EventHeaders.EVENT_TYPE).isEqualTo(OrderOutcome.class.getSimpleName()))
                     .filter(method(inbox, "isNew(${header.eventId})"))
                         .unmarshal().json(OrderOutcome.class)
                         .bean(handler, "settle(${body}, ${header.eventId})")
                     .end()
                 .end()
-                .to(EventConsumers.COMMIT_OFFSET);
+                .to(EventConsumers.COMMIT_OFFSET));
 
         // Joins the order's saga, then authorizes the payment (or declines it) and stores the outcome event in the
         // outbox.

@@ -33,6 +33,19 @@ class PaymentTest {
         assertThat(payment(before).captured().status()).isEqualTo(after);
     }
 
+    @ParameterizedTest(name = "rejected outcome: {0} -> {1}")
+    @CsvSource({
+        "AUTHORIZED, VOIDED",
+        "CAPTURED, REFUNDED",
+        "VOIDED, VOIDED",
+        "DECLINED, DECLINED",
+        "REFUNDED, REFUNDED",
+    })
+    void aRejectedOutcomeReleasesAHoldAndRefundsACapture(PaymentStatus before, PaymentStatus after) {
+        assertThat(before.afterRejection()).isEqualTo(after);
+        assertThat(payment(before).rejected().status()).isEqualTo(after);
+    }
+
     @Test
     void callbacksAreIdempotent() {
         Payment authorized = payment(PaymentStatus.AUTHORIZED);

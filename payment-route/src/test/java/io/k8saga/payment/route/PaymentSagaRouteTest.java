@@ -68,6 +68,20 @@ class PaymentSagaRouteTest {
     }
 
     @Test
+    void aRejectedOutcomeRefundsAPaymentTheCloseHadCaptured() {
+        // As after a crash of order-route: the close reached this service, then the saga was cancelled after all.
+        String lra = LraClient.start();
+        String order = publishCreditReserved(lra, "30.00", "tok_ok");
+        awaitOutcome(order);
+        LraClient.close(lra);
+        await().atMost(DEADLINE).untilAsserted(() -> assertPayment(order, "CAPTURED"));
+
+        topics.publishOrderOutcome(order, "REJECTED");
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertPayment(order, "REFUNDED"));
+    }
+
+    @Test
     void compensationVoidsAnAuthorizedPayment() {
         String lra = LraClient.start();
         String order = publishCreditReserved(lra, "40.00", "tok_ok");

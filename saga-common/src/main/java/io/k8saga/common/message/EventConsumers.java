@@ -2,12 +2,16 @@ package io.k8saga.common.message;
 
 import io.k8saga.common.lra.CoordinatorShards;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.model.RouteDefinition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * How every service consumes a topic. A record's offset is committed by hand, only once its effect is durable (or it
@@ -16,6 +20,10 @@ import org.apache.camel.model.RouteDefinition;
  * record that fails is retried as {@link EventFailures} decides; when it gives up, the record goes to
  * {@code <topic>.dlq} with the reason, and the partition moves on. A record whose {@code Long-Running-Action}
  * names an LRA of any coordinator but ours goes there at once, before anything could call that URL.
+ *
+ * <p>Each consumer is a static member of the service's group ({@link StaticMembership}): one that restarts under its
+ * old id reads again at once, one that crashed for good is replaced once its session times out, and one that stops
+ * gracefully leaves its group ({@link GroupDeparture}).
  */
 @ApplicationScoped
 public class EventConsumers {
@@ -27,32 +35,54 @@ public class EventConsumers {
 
     private final EventFailures failures;
     private final CoordinatorShards shards;
+    private final String instance;
+    private final int consumers;
+    private final Duration leaveTimeout;
 
-    EventConsumers(EventFailures failures, CoordinatorShards shards) {
+    EventConsumers(EventFailures failures, CoordinatorShards shards,
+            @ConfigProperty(name = "saga.instance-id") String instance,
+            @ConfigProperty(name = "saga.events.consumers") int consumers,
+            @ConfigProperty(name = "saga.events.leave-timeout") Duration leaveTimeout) {
         this.failures = failures;
         this.shards = shards;
+        this.instance = instance;
+        this.consumers = consumers;
+        this.leaveTimeout = leaveTimeout;
     }
 
     /**
-     * Starts the consumer route of {@code topic} (a name or a property placeholder) with its error handling; the
-     * route must end with {@code .to(COMMIT_OFFSET)}. Call {@link #register} once in the same builder.
+     * Adds the consumer routes of {@code topic} (a name or a property placeholder): {@code saga.events.consumers}
+     * routes {@code <routeId>-1}, {@code <routeId>-2}, ..., each one consumer with its own group instance id, each
+     * with the error handling and then the {@code steps}, which must end with {@code .to(COMMIT_OFFSET)}. Call
+     * {@link #register} once in the same builder.
      */
-    public RouteDefinition consume(RouteBuilder routes, String topic, String routeId) {
-        RouteDefinition route = routes.from("kafka:" + topic).routeId(routeId);
-        route.onException(Exception.class)
-                .retryWhile(routes.method(failures, "retry"))
-                .redeliveryDelay(100).useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(5000)
-                .retryAttemptedLogLevel(LoggingLevel.WARN)
-                .logExhausted(false)
-                .handled(true)
-                .useOriginalMessage()
-                .to(DEAD_LETTER)
-                .end();
-        return route.bean(shards, "requireOursIfAny(${header.Long-Running-Action})");
+    public void consume(RouteBuilder routes, String topic, String routeId, Consumer<RouteDefinition> steps) {
+        String name = routes.getContext().resolvePropertyPlaceholders(topic);
+        List<String> instanceIds = StaticMembership.instanceIds(instance, name, consumers);
+        for (int n = 1; n <= instanceIds.size(); n++) {
+            // One consumer per endpoint: Camel 4.9 would give all consumers of one endpoint the same instance id.
+            RouteDefinition route = routes.from("kafka:" + name + "?consumersCount=1&groupInstanceId="
+                    + instanceIds.get(n - 1)).routeId(routeId + "-" + n);
+            route.onException(Exception.class)
+                    .retryWhile(routes.method(failures, "retry"))
+                    .redeliveryDelay(100).useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(5000)
+                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                    .logExhausted(false)
+                    .handled(true)
+                    .useOriginalMessage()
+                    .to(DEAD_LETTER)
+                    .end();
+            steps.accept(route.bean(shards, "requireOursIfAny(${header.Long-Running-Action})"));
+        }
     }
 
-    /** Registers the dead-letter and commit routes the consumer routes share. */
+    /**
+     * Registers the dead-letter and commit routes the consumer routes share, and the departure of this process's
+     * consumers from their groups when Camel stops.
+     */
     public void register(RouteBuilder routes) {
+        routes.getContext().getManagementStrategy().addEventNotifier(new GroupDeparture(leaveTimeout));
+
         // An event whose saga ended while it waited is dropped; any other failure is kept on the dead-letter topic.
         routes.from(DEAD_LETTER).routeId("deadLetter")
                 .choice()
