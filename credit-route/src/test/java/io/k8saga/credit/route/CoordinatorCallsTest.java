@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.k8saga.common.message.ParkedEvents;
 import io.k8saga.testkit.FreePorts;
 import io.k8saga.testkit.LraClient;
 import io.k8saga.testkit.SagaInfraResource;
@@ -14,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -28,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * credit-route's calls to coordinators, against a real broker and coordinator plus a second configured coordinator
- * that never answers (a SilentServer): a join it does not answer times out and is retried like any outage instead
- * of holding the partition for ever, and an event whose LRA names a coordinator that is not configured goes to the
+ * that never answers (a SilentServer): a join it does not answer times out and its event is parked, so the events
+ * behind it on its partition go on, and tried again until the coordinator answers; an event whose LRA names a coordinator that is not configured goes to the
  * dead letters without a single request to it.
  */
 @QuarkusTest
@@ -40,6 +42,9 @@ class CoordinatorCallsTest {
 
     @ConfigProperty(name = "camel.lra.coordinator-url")
     String coordinatorUrls;
+
+    @Inject
+    ParkedEvents parked;
 
     private SagaTopics topics;
 
@@ -54,20 +59,26 @@ class CoordinatorCallsTest {
     }
 
     @Test
-    void aJoinTheCoordinatorNeverAnswersTimesOutAndIsRetriedUntilTheCoordinatorAnswers() {
+    void aJoinTheCoordinatorNeverAnswersIsParkedAndTheEventsBehindItGoOn() {
         String customer = newCustomer(100);
         try (SilentServer silent = SilentServer.start(URI.create(silentCoordinatorUrl()).getPort())) {
             String order = UUID.randomUUID().toString();
             topics.publish("order-events", order, silent.url() + "/lra-coordinator/0_hung",
                     orderCreated(order, customer, "10.00"));
+            // The join gives up after saga.coordinator.request-timeout (1 s here) and the event is put aside.
+            await().atMost(DEADLINE).until(() -> parked.count() == 1);
 
-            // Each attempt gives up after saga.coordinator.request-timeout (1 s here) and the next one follows.
-            await().atMost(DEADLINE).until(() -> joins(silent, "0_hung") >= 3);
+            // The next event on the same partition (same key), of a saga on the coordinator that answers, is applied
+            // while the silent one still holds the first event's join.
+            String marker = publishOrder(LraClient.start(), customer, "1.00", order);
+            assertThat(awaitOutcome(marker)).contains("CreditReserved");
+
+            // The parked event is tried again, one call a round, while the shard stays silent.
+            await().atMost(DEADLINE).until(() -> joins(silent, "0_hung") >= 2);
+            assertThat(parked.count()).isEqualTo(1);
             // The coordinator answers at last: that LRA is unknown to it, so the event is dropped as ended.
             silent.answer(404);
-            String marker = publishOrder(LraClient.start(), customer, "1.00", order);
-
-            assertThat(awaitOutcome(marker)).contains("CreditReserved");
+            await().atMost(DEADLINE).until(() -> parked.count() == 0);
             assertThat(topics.hasSeen(order)).isFalse();
             assertCredit(customer, "1.0", "99.0");
         }

@@ -3,7 +3,6 @@ package io.k8saga.e2e.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.k8saga.e2e.check.Invariants;
 import io.k8saga.e2e.support.LocalStack;
 import io.k8saga.e2e.support.Order;
 import io.k8saga.e2e.support.PublicApi;
@@ -80,7 +79,7 @@ class CoordinatorFailoverIT {
                 });
         Instant killed = Instant.now();
         local.saga("kill", SHARD);
-        long inFlight = FaultChecks.pendingOrders(api, load);
+        List<String> inFlight = FaultChecks.inFlightOrders(api, load);
         List<String> onTheShard;
         Instant restarting;
         try {
@@ -91,9 +90,7 @@ class CoordinatorFailoverIT {
             restarting = Instant.now();
             local.saga("up");
         }
-        Instant restored = Instant.now();
-
-        Outcome outcome = settle(load, restored);
+        FaultChecks.Outcome outcome = FaultChecks.settle(api, stack.sagaTimeout(), load, inFlight, Instant.now());
         List<String> shardSagasNotEnded = new ArrayList<>();
         for (String orderId : onTheShard) {
             Order order = api.order(orderId);
@@ -109,8 +106,7 @@ class CoordinatorFailoverIT {
         String answers = answers(firstTries, killed, restarting);
         FaultChecks.report("kill -9 " + SHARD + " (of " + local.coordinators() + ") for " + OUTAGE.toSeconds()
                 + " s, restart on its object store; " + onTheShard.size() + " of its sagas held while it was down;"
-                + " first tries " + answers, load, inFlight, outcome.lost.size(), outcome.violations.size(),
-                outcome.recovery);
+                + " first tries " + answers, load, outcome);
 
         assertThat(load.failures()).as("requests refused for good").isEmpty();
         assertThat(firstTries).as("first tries").hasSize(ORDERS);
@@ -121,15 +117,17 @@ class CoordinatorFailoverIT {
         assertThat(refusals).as("first tries not answered 202").allMatch(a -> a.status() == 503 && a.retryAfter());
         assertThat(onTheShard).as("sagas the killed shard held while it was down").isNotEmpty();
         assertThat(shardSagasNotEnded).as("sagas of the killed shard still pending after its restart").isEmpty();
-        assertThat(outcome.lost).as("accepted orders without a final state").isEmpty();
-        assertThat(outcome.violations).as("invariants broken").isEmpty();
+        assertThat(outcome.lost()).as("accepted orders without a final state").isEmpty();
+        assertThat(outcome.violations()).as("invariants broken").isEmpty();
+        assertThat(outcome.timedOut()).as("orders rejected with reason TIMEOUT: one shard's restart within the saga"
+                + " timeout costs no saga, on either shard").isZero();
     }
 
     @Test
     void aFrozenShardCostsOneTimeLimitPerPostThenIsLeftOut() throws Exception {
         OrderLoad load = OrderLoad.start(api, ORDERS, PER_SECOND, CALLERS);
         awaitAFifthAccepted(load);
-        long inFlight = FaultChecks.pendingOrders(api, load);
+        List<String> inFlight = FaultChecks.inFlightOrders(api, load);
         long pid = local.pid(SHARD);
 
         // Once the first starts on the frozen shard have timed out, new sagas leave it out for the back-off; the
@@ -146,7 +144,7 @@ class CoordinatorFailoverIT {
         }
         Instant skippedUntil = thawed.minus(SLACK);
 
-        Outcome outcome = settle(load, thawed);
+        FaultChecks.Outcome outcome = FaultChecks.settle(api, stack.sagaTimeout(), load, inFlight, thawed);
         List<OrderLoad.Attempt> duringTheFreeze = load.attempts().stream()
                 .filter(a -> !a.sent().isBefore(frozen) && a.sent().isBefore(thawed)).toList();
         Duration longest = duringTheFreeze.stream().map(OrderLoad.Attempt::took).max(Duration::compareTo)
@@ -160,9 +158,8 @@ class CoordinatorFailoverIT {
         FaultChecks.report(String.format(Locale.ROOT, "kill -STOP %s %d s, then -CONT; %d POSTs during the freeze,"
                         + " %d took %d s or more, the longest %.1f s (time limit %d s); first tries %s", SHARD,
                 Duration.between(frozen, thawed).toSeconds(), duringTheFreeze.size(), slowPosts, slow.toSeconds(),
-                longest.toMillis() / 1000.0, requestTimeout.toSeconds(), answers(load.firstTries(), frozen, thawed)), load,
-                inFlight, outcome.lost.size(),
-                outcome.violations.size(), outcome.recovery);
+                longest.toMillis() / 1000.0, requestTimeout.toSeconds(), answers(load.firstTries(), frozen, thawed)),
+                load, outcome);
 
         assertThat(load.failures()).as("requests refused for good").isEmpty();
         assertThat(longest).as("the longest POST during the freeze").isLessThanOrEqualTo(requestTimeout.plus(SLACK));
@@ -170,24 +167,8 @@ class CoordinatorFailoverIT {
         assertThat(whileLeftOut).as("POSTs sent while the frozen shard should be left out").isNotEmpty();
         assertThat(slowWhileLeftOut).as("POSTs that still waited for the frozen shard after its first time-outs")
                 .isEmpty();
-        assertThat(outcome.lost).as("accepted orders without a final state").isEmpty();
-        assertThat(outcome.violations).as("invariants broken").isEmpty();
-    }
-
-    /** What is left of a load once it ran out: lost orders, broken invariants, and how long the end took. */
-    private record Outcome(List<String> lost, List<Invariants.Violation> violations, String recovery) {
-    }
-
-    private Outcome settle(OrderLoad load, Instant restored) throws InterruptedException {
-        assertThat(load.awaitPlaced(Duration.ofMinutes(4))).as("the load finished").isTrue();
-        // Time for the sagas to end after the load: their timeout, two recovery passes, and a margin.
-        Duration settle = stack.sagaTimeout().plus(Duration.ofSeconds(60));
-        boolean quiet = FaultChecks.awaitNoPending(api, load, settle);
-        Duration recovery = Duration.between(restored, Instant.now());
-        List<String> lost = FaultChecks.lostOrders(api, load);
-        List<Invariants.Violation> violations = FaultChecks.awaitInvariants(api, load, Duration.ofSeconds(30));
-        return new Outcome(lost, violations, quiet ? recovery.toSeconds() + " s" : "not within "
-                + settle.toSeconds() + " s");
+        assertThat(outcome.lost()).as("accepted orders without a final state").isEmpty();
+        assertThat(outcome.violations()).as("invariants broken").isEmpty();
     }
 
     /** The first tries' answers before, during and after the fault, as "before: 202×60; during: 202×50; ...". */

@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -30,13 +32,66 @@ final class FaultChecks {
 
     /** The orders of this load's customers still PENDING. */
     static long pendingOrders(PublicApi api, OrderLoad load) {
-        long pending = 0;
+        return countOf(api, load, "PENDING");
+    }
+
+    /** The ids of this load's orders in flight (PENDING) now. */
+    static List<String> inFlightOrders(PublicApi api, OrderLoad load) {
+        List<String> ids = new ArrayList<>();
         for (String customer : load.customers()) {
-            pending += api.request().queryParam("customerId", customer).queryParam("status", "PENDING")
+            ids.addAll(api.request().queryParam("customerId", customer).queryParam("status", "PENDING")
+                    .queryParam("size", 200).get("/api/orders").then().statusCode(200).extract().jsonPath()
+                    .getList("items.orderId", String.class));
+        }
+        return ids;
+    }
+
+    /** How many of {@code orderIds} ended REJECTED for want of time (reason TIMEOUT). */
+    static long timedOut(PublicApi api, List<String> orderIds) {
+        return orderIds.stream().map(api::order)
+                .filter(order -> "REJECTED".equals(order.status()) && "TIMEOUT".equals(order.rejectionReason()))
+                .count();
+    }
+
+    /** How many of this load's orders ended REJECTED with reason TIMEOUT. */
+    static long timedOut(PublicApi api, OrderLoad load) {
+        long timedOut = 0;
+        for (String customer : load.customers()) {
+            timedOut += api.request().queryParam("customerId", customer).queryParam("status", "REJECTED")
+                    .queryParam("size", 200).get("/api/orders").then().statusCode(200).extract().jsonPath()
+                    .getList("items.findAll { it.rejectionReason == 'TIMEOUT' }").size();
+        }
+        return timedOut;
+    }
+
+    /** How many of this load's orders are APPROVED now. */
+    static long approvedOrders(PublicApi api, OrderLoad load) {
+        return countOf(api, load, "APPROVED");
+    }
+
+    /**
+     * The time from {@code since} (the restart) until one more order of the load than {@code approvedBefore} is
+     * APPROVED: how long the stack took to end a saga again. "not within ..." when it does not at the deadline.
+     */
+    static String untilApprovedAgain(PublicApi api, OrderLoad load, long approvedBefore, Instant since,
+            Duration atMost) {
+        try {
+            Awaitility.await("an order approved again").atMost(atMost).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions().until(() -> approvedOrders(api, load) > approvedBefore);
+            return String.format(Locale.ROOT, "%.1f s", Duration.between(since, Instant.now()).toMillis() / 1000.0);
+        } catch (ConditionTimeoutException e) {
+            return "not within " + atMost.toSeconds() + " s";
+        }
+    }
+
+    private static long countOf(PublicApi api, OrderLoad load, String status) {
+        long count = 0;
+        for (String customer : load.customers()) {
+            count += api.request().queryParam("customerId", customer).queryParam("status", status)
                     .queryParam("size", 1).get("/api/orders").then().statusCode(200).extract().jsonPath()
                     .getLong("total");
         }
-        return pending;
+        return count;
     }
 
     /** Waits until no order of the load is PENDING; false when some still are at the deadline. */
@@ -87,22 +142,55 @@ final class FaultChecks {
     static String firstTryAccepted(OrderLoad load) {
         List<OrderLoad.Attempt> first = load.firstTries();
         long accepted = first.stream().filter(a -> a.status() == 202).count();
-        return String.format(java.util.Locale.ROOT, "%.1f %% (%d/%d)",
+        return String.format(Locale.ROOT, "%.1f %% (%d/%d)",
                 first.isEmpty() ? 0.0 : 100.0 * accepted / first.size(), accepted, first.size());
     }
 
+    /**
+     * What one fault cost: the orders in flight when it struck and how many of them, and of the whole load, ended
+     * TIMEOUT; the time from the restart to the first saga approved again, and to no order pending; the accepted
+     * orders without a final state and the broken invariants.
+     */
+    record Outcome(int inFlight, long inFlightTimedOut, long timedOut, String untilApprovedAgain, String recovery,
+            List<String> lost, List<Invariants.Violation> violations) {
+    }
+
+    /**
+     * Waits for the first approval after the restart at {@code restored}, for the load to finish and for its sagas to
+     * end, then sums up what the fault cost the orders in flight at the fault ({@code inFlight}) and the others.
+     */
+    static Outcome settle(PublicApi api, Duration sagaTimeout, OrderLoad load, List<String> inFlight,
+            Instant restored) throws InterruptedException {
+        String untilApproved = untilApprovedAgain(api, load, approvedOrders(api, load), restored,
+                sagaTimeout.plus(Duration.ofSeconds(30)));
+        if (!load.awaitPlaced(Duration.ofMinutes(4))) {
+            throw new AssertionError("the load did not finish within 4 minutes");
+        }
+        // Time for the sagas to end after the load: their timeout, two recovery passes, and a margin.
+        Duration settle = sagaTimeout.plus(Duration.ofSeconds(60));
+        boolean quiet = awaitNoPending(api, load, settle);
+        String recovery = quiet ? Duration.between(restored, Instant.now()).toSeconds() + " s"
+                : "not within " + settle.toSeconds() + " s";
+        List<String> lost = lostOrders(api, load);
+        List<Invariants.Violation> violations = awaitInvariants(api, load, Duration.ofSeconds(30));
+        return new Outcome(inFlight.size(), timedOut(api, inFlight), timedOut(api, load), untilApproved, recovery,
+                lost, violations);
+    }
+
     /** Appends a row to target/fault-report.md (and prints it). */
-    static synchronized void report(String fault, OrderLoad load, long inFlight, int lost, int violations,
-            String recovery) throws IOException {
+    static synchronized void report(String fault, OrderLoad load, Outcome outcome) throws IOException {
         if (!reportStarted) {
             Files.createDirectories(REPORT.toAbsolutePath().getParent());
             Files.writeString(REPORT, "| fault | orders accepted | 202 at the first try | in flight at the fault"
-                    + " | lost | invariant violations | time to recover |\n"
-                    + "| --- | --- | --- | --- | --- | --- | --- |\n");
+                    + " | of them TIMEOUT | TIMEOUT in the whole load | lost | invariant violations"
+                    + " | restart to the first approval | time to recover |\n"
+                    + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
             reportStarted = true;
         }
-        String row = "| " + fault + " | " + load.accepted().size() + " | " + firstTryAccepted(load) + " | " + inFlight
-                + " | " + lost + " | " + violations + " | " + recovery + " |\n";
+        String row = "| " + fault + " | " + load.accepted().size() + " | " + firstTryAccepted(load) + " | "
+                + outcome.inFlight() + " | " + outcome.inFlightTimedOut() + " | " + outcome.timedOut() + " | "
+                + outcome.lost().size() + " | " + outcome.violations().size() + " | " + outcome.untilApprovedAgain()
+                + " | " + outcome.recovery() + " |\n";
         Files.writeString(REPORT, row, StandardOpenOption.APPEND);
         System.out.print("[faults] " + row);
     }

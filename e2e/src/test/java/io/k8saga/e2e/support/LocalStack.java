@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class LocalStack {
 
-    private static final Duration SAGA_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SAGA_TIMEOUT = Settings.localSagaTimeout();
     private static final Duration COMMAND_LIMIT = Duration.ofMinutes(15);
 
     private final Path repoRoot;

@@ -29,6 +29,14 @@ final class Settings {
     }
 
     /**
+     * {@code e2e.localSagaTimeoutSeconds}: the saga timeout of the stack the suite starts (default 10 s, so that the
+     * timeout tests are quick; the fault profile sets the production 30 s).
+     */
+    static Duration localSagaTimeout() {
+        return Duration.ofSeconds(Long.getLong("e2e.localSagaTimeoutSeconds", 10));
+    }
+
+    /**
      * {@code e2e.portBase}: the gateway port of the stack the suite starts (default 18080); order, credit and payment
      * use the next three, coordinator shard i base + 10 + i, Kafka base + 1012 and + 1013 (19092, 19093).
      */

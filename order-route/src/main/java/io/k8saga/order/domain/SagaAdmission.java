@@ -1,13 +1,17 @@
 package io.k8saga.order.domain;
 
+import io.k8saga.common.lra.CoordinatorShards;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
+import java.util.function.LongSupplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -25,7 +29,9 @@ import org.jboss.logging.Logger;
  * when the stack's speed halves meanwhile.
  *
  * <p>A place is taken before the order is stored and given back when the order turns out to be a replay, when its
- * saga could not start, or when it becomes final (heard from {@link OrderWatch}).
+ * saga could not start, or when it becomes final (heard from {@link OrderWatch}). A saga held by a coordinator shard
+ * that is down gives its place back too, without cutting the bound: it waits for that shard, not for the rest of the
+ * stack, which keeps finishing the sagas started on the other shards meanwhile.
  */
 @ApplicationScoped
 public class SagaAdmission {
@@ -40,16 +46,34 @@ public class SagaAdmission {
     private final Duration forgetAfter;
     private final AtomicInteger places = new AtomicInteger();
     private double limit;
-    private long lastCut = System.nanoTime();
-    /** The accepted orders holding a place, with when they were accepted (System.nanoTime). */
-    private final Map<String, Long> accepted = new ConcurrentHashMap<>();
+    private long lastCut;
+    /** The accepted orders holding a place. */
+    private final Map<String, InFlight> accepted = new ConcurrentHashMap<>();
     private final Counter shed;
+    private final CoordinatorShards shards;
+    private final LongSupplier nanoClock;
 
+    /** An accepted order: when it was accepted (the nano clock), and its LRA id once its saga has started. */
+    private record InFlight(long since, String sagaId) {
+    }
+
+    @Inject
     SagaAdmission(@ConfigProperty(name = "saga.admission.max-in-flight") int maxInFlight,
             @ConfigProperty(name = "saga.api.retry-after") Duration retryAfter,
             @ConfigProperty(name = "saga.timeout") Duration sagaTimeout,
             @ConfigProperty(name = "saga.close-margin") Duration closeMargin,
-            @ConfigProperty(name = "saga.orphan-grace") Duration orphanGrace, MeterRegistry registry) {
+            @ConfigProperty(name = "saga.orphan-grace") Duration orphanGrace, CoordinatorShards shards,
+            MeterRegistry registry) {
+        this(maxInFlight, retryAfter, sagaTimeout, closeMargin, orphanGrace, shards, registry, System::nanoTime);
+    }
+
+    /** With the clock the ages of sagas are read from (System.nanoTime, or a test's). */
+    SagaAdmission(int maxInFlight,
+            Duration retryAfter, Duration sagaTimeout, Duration closeMargin, Duration orphanGrace,
+            CoordinatorShards shards, MeterRegistry registry, LongSupplier nanoClock) {
+        this.shards = shards;
+        this.nanoClock = nanoClock;
+        this.lastCut = nanoClock.getAsLong();
         this.maxInFlight = maxInFlight;
         this.limit = maxInFlight;
         this.targetNanos = sagaTimeout.minus(closeMargin).toNanos() / 3;
@@ -92,15 +116,20 @@ public class SagaAdmission {
 
     /** The order now holds the place its request reserved, until it is final. */
     public void accepted(String orderId) {
-        accepted.put(orderId, System.nanoTime());
+        accepted.put(orderId, new InFlight(nanoClock.getAsLong(), null));
+    }
+
+    /** The order's saga started as {@code sagaId}; a saga resumed after a restart holds no place and stays so. */
+    public void sagaStarted(String orderId, String sagaId) {
+        accepted.computeIfPresent(orderId, (id, inFlight) -> new InFlight(inFlight.since(), sagaId));
     }
 
     /** The order is final (or was never started): its place is free again, and how long it took moves the bound. */
     public void finished(String orderId) {
-        Long since = accepted.remove(orderId);
-        if (since != null) {
+        InFlight inFlight = accepted.remove(orderId);
+        if (inFlight != null) {
             places.decrementAndGet();
-            tookNanos(System.nanoTime() - since);
+            tookNanos(nanoClock.getAsLong() - inFlight.since());
         }
     }
 
@@ -122,7 +151,7 @@ public class SagaAdmission {
     }
 
     private synchronized void cut() {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         if (now - lastCut >= targetNanos) {
             limit = Math.max(MIN_LIMIT, limit * 0.75);
             lastCut = now;
@@ -135,25 +164,45 @@ public class SagaAdmission {
     }
 
     /**
-     * Looks at the sagas in flight: one older than the target latency cuts the bound already, without waiting for
-     * it to end (by then a burst accepted with it would be late too); none at all restores the maximum. Frees the places of orders older than the saga
-     * timeout plus the orphan grace: whatever keeps them PENDING (the stuck-order check settles them), it is no
-     * longer load this instance carries.
+     * Looks at the sagas in flight. First it frees the places of sagas held by a shard that is down: they wait for
+     * that shard, so they say nothing of the stack's speed (counting them as slow would shed orders the other shards
+     * could carry). Then one saga older than the target latency cuts the bound already, without waiting for it to
+     * end (by then a burst accepted with it would be late too); none in flight at all restores the maximum. Last,
+     * it frees the places of orders older than the saga timeout plus the orphan grace: whatever keeps them PENDING
+     * (the stuck-order check settles them), it is no longer load this instance carries.
      */
     public void review() {
-        long now = System.nanoTime();
-        if (accepted.values().stream().anyMatch(since -> now - since > targetNanos)) {
+        int waitingForShard = release((orderId, inFlight) -> shards.isOnFailingShard(inFlight.sagaId()));
+        if (waitingForShard > 0) {
+            LOG.infof("%d sagas wait for a coordinator shard that is down; no longer counted in flight",
+                    waitingForShard);
+        }
+        long now = nanoClock.getAsLong();
+        if (accepted.values().stream().anyMatch(inFlight -> now - inFlight.since() > targetNanos)) {
             cut();
         } else if (places.get() == 0) {
             idle();
         }
         long cutoff = now - forgetAfter.toNanos();
-        accepted.forEach((orderId, since) -> {
-            if (since - cutoff < 0 && accepted.remove(orderId, since)) {
-                places.decrementAndGet();
+        release((orderId, inFlight) -> {
+            boolean forgotten = inFlight.since() - cutoff < 0;
+            if (forgotten) {
                 LOG.warnf("Order %s still PENDING after %s; no longer counted in flight", orderId, forgetAfter);
             }
+            return forgotten;
         });
+    }
+
+    /** Frees the places of the orders {@code when} picks; returns how many. */
+    private int release(BiPredicate<String, InFlight> when) {
+        int released = 0;
+        for (Map.Entry<String, InFlight> entry : accepted.entrySet()) {
+            if (when.test(entry.getKey(), entry.getValue()) && accepted.remove(entry.getKey(), entry.getValue())) {
+                places.decrementAndGet();
+                released++;
+            }
+        }
+        return released;
     }
 
     public int inFlight() {

@@ -10,6 +10,7 @@ import io.k8saga.common.message.Outbox;
 import io.k8saga.order.domain.Order;
 import io.k8saga.order.domain.OrderService;
 import io.k8saga.order.domain.RejectionReason;
+import io.k8saga.order.domain.SagaAdmission;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
@@ -38,9 +39,11 @@ public class OrderSagaHandler {
     private final Duration orphanAge;
     private final Duration closeBy;
     private final SagaCoordinator coordinator;
+    private final SagaAdmission admission;
     private final CoordinatorShards shards;
 
     OrderSagaHandler(OrderService orders, Outbox outbox, SagaCoordinator coordinator, CoordinatorShards shards,
+            SagaAdmission admission,
             @ConfigProperty(name = "saga.topics.orders") String orderTopic,
             @ConfigProperty(name = "saga.timeout") Duration sagaTimeout,
             @ConfigProperty(name = "saga.orphan-grace") Duration orphanGrace,
@@ -52,6 +55,7 @@ public class OrderSagaHandler {
         this.closeBy = sagaTimeout.minus(closeMargin);
         this.coordinator = coordinator;
         this.shards = shards;
+        this.admission = admission;
     }
 
     /**
@@ -66,6 +70,7 @@ public class OrderSagaHandler {
             outbox.add(orderTopic, orderId, sagaId, new OrderCreated(order.orderId(), order.customerId(),
                     order.amount(), order.currency(), order.paymentToken()));
         });
+        admission.sagaStarted(orderId, sagaId);
     }
 
     public boolean isRefusal(CreditEvent event) {

@@ -5,20 +5,27 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The LRA coordinators this service works with, from {@code camel.lra.coordinator-url}: one URL, or several
  * separated by commas (shards, each with its own object store). New sagas start on one of them; an LRA id is a URL
  * under one of them, and it is the allow-list for every LRA id that arrives from outside (message headers, the
- * database): no call is ever made to a coordinator that is not listed here.
+ * database): no call is ever made to a coordinator that is not listed here. It also remembers which shards did not
+ * answer their last call, so that sagas held by a shard that is down can be told from sagas that are merely slow
+ * (order-route's admission control) and their events put aside instead of blocking a partition ({@code
+ * ParkedEvents}).
  */
 @ApplicationScoped
 public class CoordinatorShards {
 
     private final List<String> shards;
+    /** Shards whose last call failed without an answer (refused, timed out), until one is answered again. */
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
-    CoordinatorShards(@ConfigProperty(name = "camel.lra.coordinator-url") String coordinatorUrls,
+    public CoordinatorShards(@ConfigProperty(name = "camel.lra.coordinator-url") String coordinatorUrls,
             @ConfigProperty(name = "camel.lra.coordinator-context-path", defaultValue = "/lra-coordinator")
             String contextPath) {
         this.shards = parse(coordinatorUrls, contextPath);
@@ -42,6 +49,35 @@ public class CoordinatorShards {
         return shards.stream()
                 .filter(shard -> sagaId.startsWith(shard + "/") && sagaId.length() > shard.length() + 1)
                 .findFirst();
+    }
+
+    /** A call to {@code shard} got no answer (connection refused or reset, time limit). */
+    public void failed(String shard) {
+        failing.add(shard);
+    }
+
+    /** {@code shard} answered a call (whatever the answer): it is up (again). */
+    public void answered(String shard) {
+        failing.remove(shard);
+    }
+
+    /**
+     * True when {@code sagaId} is an LRA of a shard whose last call got no answer: the saga cannot go on before that
+     * shard is back, however fast the rest of the system is.
+     */
+    public boolean isOnFailingShard(String sagaId) {
+        return shardOf(sagaId).map(failing::contains).orElse(false);
+    }
+
+    /**
+     * Refuses, without a call, work for a saga whose shard did not answer its last call.
+     *
+     * @throws ShardNotAnsweringException when {@code sagaId} is an LRA of such a shard
+     */
+    public void requireAnswering(String sagaId) throws ShardNotAnsweringException {
+        if (isOnFailingShard(sagaId)) {
+            throw new ShardNotAnsweringException(sagaId);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.k8saga.common.lra;
 
+import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
@@ -8,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Camel's LRA client with time limits and shards. Every request carries the request time limit and runs on the
  * client with the connect time limit ({@link CoordinatorHttp}). A new LRA starts on the shard whose turn it is, and
  * on the next one when that start fails ({@link ShardSelector}); join, close and cancel go to the coordinator named
- * in the LRA id, as in Camel, but only when it is one of ours.
+ * in the LRA id, as in Camel, but only when it is one of ours. Whether each shard answered its last call is told to
+ * {@link CoordinatorShards}.
  */
 final class ShardedLraClient extends LRAClient {
 
@@ -77,11 +80,13 @@ final class ShardedLraClient extends LRAClient {
                 .handle((lra, error) -> {
                     if (error == null) {
                         selector.succeeded(shard);
+                        shards.answered(shard);
                         return CompletableFuture.completedFuture(lra);
                     }
                     Throwable cause = error instanceof CompletionException && error.getCause() != null
                             ? error.getCause() : error;
                     selector.failed(shard);
+                    shards.failed(shard);
                     LOG.warn("Coordinator {} did not start a saga ({}); new sagas leave it out for a while",
                             shard, cause.toString());
                     return start(candidates, next + 1, exchange, cause);
@@ -112,6 +117,23 @@ final class ShardedLraClient extends LRAClient {
         } catch (UnknownCoordinatorException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return http.within(call.get());
+        String shard = shards.shardOf(lra.toString()).orElseThrow();
+        return http.within(call.get()).whenComplete((done, error) -> {
+            if (error == null || !unanswered(error)) {
+                shards.answered(shard);
+            } else {
+                shards.failed(shard);
+            }
+        });
+    }
+
+    /** True when a call failed for want of an answer (refused, reset, timed out), not because of what was said. */
+    private static boolean unanswered(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof IOException || t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

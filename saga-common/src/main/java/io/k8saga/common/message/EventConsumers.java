@@ -19,7 +19,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * again the records since its last commit that reached the broker, and the inbox makes the repeats harmless. A
  * record that fails is retried as {@link EventFailures} decides; when it gives up, the record goes to
  * {@code <topic>.dlq} with the reason, and the partition moves on. A record whose {@code Long-Running-Action}
- * names an LRA of any coordinator but ours goes there at once, before anything could call that URL.
+ * names an LRA of any coordinator but ours goes there at once, before anything could call that URL. A record whose
+ * saga's coordinator shard does not answer is parked ({@link ParkedEvents}) instead of holding its partition.
  *
  * <p>Each consumer is a static member of the service's group ({@link StaticMembership}): one that restarts under its
  * old id reads again at once, one that crashed for good is replaced once its session times out, and one that stops
@@ -35,16 +36,18 @@ public class EventConsumers {
 
     private final EventFailures failures;
     private final CoordinatorShards shards;
+    private final ParkedEvents parked;
     private final String instance;
     private final int consumers;
     private final Duration leaveTimeout;
 
-    EventConsumers(EventFailures failures, CoordinatorShards shards,
+    EventConsumers(EventFailures failures, CoordinatorShards shards, ParkedEvents parked,
             @ConfigProperty(name = "saga.instance-id") String instance,
             @ConfigProperty(name = "saga.events.consumers") int consumers,
             @ConfigProperty(name = "saga.events.leave-timeout") Duration leaveTimeout) {
         this.failures = failures;
         this.shards = shards;
+        this.parked = parked;
         this.instance = instance;
         this.consumers = consumers;
         this.leaveTimeout = leaveTimeout;
@@ -63,17 +66,28 @@ public class EventConsumers {
             // One consumer per endpoint: Camel 4.9 would give all consumers of one endpoint the same instance id.
             RouteDefinition route = routes.from("kafka:" + name + "?consumersCount=1&groupInstanceId="
                     + instanceIds.get(n - 1)).routeId(routeId + "-" + n);
-            route.onException(Exception.class)
-                    .retryWhile(routes.method(failures, "retry"))
-                    .redeliveryDelay(100).useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(5000)
-                    .retryAttemptedLogLevel(LoggingLevel.WARN)
-                    .logExhausted(false)
-                    .handled(true)
-                    .useOriginalMessage()
-                    .to(DEAD_LETTER)
-                    .end();
-            steps.accept(route.bean(shards, "requireOursIfAny(${header.Long-Running-Action})"));
+            handleFailures(routes, route, routeId);
+            // An event of a saga whose shard is known not to answer is parked at once, without a call of its own.
+            steps.accept(route.bean(shards, "requireOursIfAny(${header.Long-Running-Action})")
+                    .bean(shards, "requireAnswering(${header.Long-Running-Action})"));
         }
+        // Parked events come back through the same steps; this is the call that finds their shard back.
+        RouteDefinition retry = routes.from(ParkedEvents.retryEndpoint(routeId)).routeId(routeId + "-parked");
+        handleFailures(routes, retry, routeId);
+        steps.accept(retry.bean(shards, "requireOursIfAny(${header.Long-Running-Action})"));
+    }
+
+    private void handleFailures(RouteBuilder routes, RouteDefinition route, String consumer) {
+        route.onException(Exception.class)
+                .retryWhile(routes.method(failures, "retry"))
+                .redeliveryDelay(100).useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(5000)
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logExhausted(false)
+                .handled(true)
+                .useOriginalMessage()
+                .to(DEAD_LETTER)
+                .end();
+        route.setProperty(ParkedEvents.CONSUMER, routes.constant(consumer));
     }
 
     /**
@@ -83,9 +97,12 @@ public class EventConsumers {
     public void register(RouteBuilder routes) {
         routes.getContext().getManagementStrategy().addEventNotifier(new GroupDeparture(leaveTimeout));
 
-        // An event whose saga ended while it waited is dropped; any other failure is kept on the dead-letter topic.
+        // An event whose saga ended while it waited is dropped, one whose coordinator shard does not answer is parked;
+        // any other failure is kept on the dead-letter topic.
         routes.from(DEAD_LETTER).routeId("deadLetter")
                 .choice()
+                    .when(routes.exchangeProperty(EventFailures.PARK).isEqualTo(true))
+                        .bean(parked, "park")
                     .when(routes.exchangeProperty(EventFailures.SAGA_ENDED).isEqualTo(true))
                         .log(LoggingLevel.INFO, "Event ${header.eventId} dropped: saga ${header.Long-Running-Action}"
                                 + " had already ended")
@@ -97,9 +114,15 @@ public class EventConsumers {
                 .end()
                 .to(COMMIT_OFFSET);
 
+        // A parked event tried again has no offset left to commit.
         routes.from(COMMIT_OFFSET).routeId("commitOffset")
-                .process(exchange -> exchange.getIn()
-                        .getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit());
+                .filter(routes.header(KafkaConstants.MANUAL_COMMIT).isNotNull())
+                    .process(exchange -> exchange.getIn()
+                            .getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit());
+
+        routes.from("timer:retryParkedEvents?period={{saga.events.parked-retry-interval}}")
+                .routeId("retryParkedEvents")
+                .bean(parked, "retryDue");
     }
 
     private static void describeFailure(Exchange exchange) {

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Decides, for an event whose processing failed, whether to try it again. An event that can never be applied
  * (unreadable, invalid) is not retried and goes to the dead-letter topic; an outage (database, coordinator, broker)
  * is retried for as long as it lasts, so the partition waits rather than losing the event; anything else is retried
- * a few times and then dead-lettered. A step whose saga has already ended (its LRA finished or timed out while the
+ * a few times and then dead-lettered. An outage of the coordinator shard of the event's saga alone is not retried in
+ * place but parked ({@link ParkedEvents}): the partition goes on with other sagas. A step whose saga has already ended (its LRA finished or timed out while the
  * event waited) is not retried either: its compensation ran, so there is nothing left to do.
  */
 @ApplicationScoped
@@ -31,6 +32,8 @@ public class EventFailures {
 
     /** Exchange property set when the failure was a saga that had ended; the event is then dropped, not dead-lettered. */
     public static final String SAGA_ENDED = "sagaEnded";
+    /** Exchange property set when the event waits for a coordinator shard that does not answer; it is then parked. */
+    public static final String PARK = "parkEvent";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventFailures.class);
     private static final Set<String> LRA_REFUSALS = Set.of("Cannot join LRA", "Cannot complete LRA",
@@ -56,8 +59,12 @@ public class EventFailures {
         if (isInvalid(failure)) {
             return false;
         }
+        String sagaId = exchange.getIn().getHeader(Exchange.SAGA_LONG_RUNNING_ACTION, String.class);
+        if (isOutage(failure) && shards.isOnFailingShard(sagaId)) {
+            exchange.setProperty(PARK, true);
+            return false;
+        }
         if (isLraRefusal(failure)) {
-            String sagaId = exchange.getIn().getHeader(Exchange.SAGA_LONG_RUNNING_ACTION, String.class);
             if (hasEnded(sagaId)) {
                 exchange.setProperty(SAGA_ENDED, true);
                 return false;

@@ -29,6 +29,21 @@ class CoordinatorShardsTest {
     }
 
     @Test
+    void aSagaIsOnAFailingShardFromACallWithoutAnswerUntilTheShardAnswersAgain() {
+        String onOne = "http://coordinator-1:8090/lra-coordinator/0_ffff7f000001_a973_6b02f471_4";
+        String onZero = "http://coordinator-0:8090/lra-coordinator/0_ffff7f000001_a973_6b02f471_3";
+        assertThat(shards.isOnFailingShard(onOne)).isFalse();
+
+        shards.failed("http://coordinator-1:8090/lra-coordinator");
+        assertThat(shards.isOnFailingShard(onOne)).isTrue();
+        assertThat(shards.isOnFailingShard(onZero)).isFalse();
+        assertThat(shards.isOnFailingShard("http://elsewhere:8090/lra-coordinator/1")).isFalse();
+
+        shards.answered("http://coordinator-1:8090/lra-coordinator");
+        assertThat(shards.isOnFailingShard(onOne)).isFalse();
+    }
+
+    @Test
     void anythingElseIsRefused() {
         assertThat(shards.isOurs(null)).isFalse();
         assertThat(shards.isOurs("http://coordinator-0:8090/lra-coordinator/")).isFalse();

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import io.k8saga.common.db.DataAccessException;
+import io.k8saga.common.lra.CoordinatorShards;
 import io.k8saga.common.lra.UnknownCoordinatorException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 /** How a failed event is classified: the pure part of {@link EventFailures}. */
@@ -44,6 +48,32 @@ class EventFailuresTest {
         assertThat(EventFailures.isLraRefusal(new CompletionException(
                 new org.apache.camel.RuntimeCamelException("Cannot join LRA")))).isTrue();
         assertThat(EventFailures.isLraRefusal(new IllegalStateException("Cannot join"))).isFalse();
+    }
+
+    @Test
+    void anOutageOfTheSagasShardParksTheEventAndAnyOtherOutageIsRetriedInPlace() {
+        CoordinatorShards shards = new CoordinatorShards("http://shard-0:8090,http://shard-1:8090", "/lra-coordinator");
+        EventFailures failures = new EventFailures(shards, null, 5);
+        shards.failed("http://shard-1:8090/lra-coordinator");
+
+        Exchange onSilentShard = failed("http://shard-1:8090/lra-coordinator/1", new ConnectException("refused"));
+        assertThat(failures.retry(onSilentShard)).isFalse();
+        assertThat(onSilentShard.getProperty(EventFailures.PARK, false, Boolean.class)).isTrue();
+
+        Exchange databaseDown = failed("http://shard-0:8090/lra-coordinator/2", sql("08001"));
+        assertThat(failures.retry(databaseDown)).as("retried in place").isTrue();
+        assertThat(databaseDown.getProperty(EventFailures.PARK)).isNull();
+
+        Exchange bug = failed("http://shard-1:8090/lra-coordinator/3", new NullPointerException());
+        assertThat(failures.retry(bug)).as("a bug is not the shard's silence").isTrue();
+        assertThat(bug.getProperty(EventFailures.PARK)).isNull();
+    }
+
+    private static Exchange failed(String sagaId, Exception failure) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getIn().setHeader(Exchange.SAGA_LONG_RUNNING_ACTION, sagaId);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
+        return exchange;
     }
 
     private static RuntimeException sql(String state) {
