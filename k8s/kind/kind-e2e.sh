@@ -83,6 +83,7 @@ cmd_deploy() {
       kubectl apply -k k8s/overlays/kind
       kubectl -n "$NAMESPACE" wait --for=condition=complete job --all --timeout "${READY_TIMEOUT}s"
       kubectl -n "$NAMESPACE" wait --for=condition=available deployment --all --timeout "${READY_TIMEOUT}s"
+      kubectl -n "$NAMESPACE" rollout status statefulset/lra-coordinator --timeout "${READY_TIMEOUT}s"
       ;;
     *) die "deploy takes helm or kustomize" ;;
   esac

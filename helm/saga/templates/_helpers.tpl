@@ -50,9 +50,36 @@ payment-route: {key: paymentRoute, port: 8083}
 {{- printf "http://%s" (include "saga.fullname" .) -}}
 {{- end }}
 
-{{/* saga.coordinatorUrl: the one canonical coordinator URL that every route uses (LRA ids embed it). */}}
-{{- define "saga.coordinatorUrl" -}}
-{{- include "saga.serviceUrl" (dict "root" . "component" "lra-coordinator") -}}
+{{/* saga.coordinatorPort: the port every coordinator container listens on. */}}
+{{- define "saga.coordinatorPort" -}}
+8090
+{{- end }}
+
+{{/* saga.coordinatorHeadlessService: the headless Service that governs the coordinator StatefulSet. */}}
+{{- define "saga.coordinatorHeadlessService" -}}
+{{- printf "%s-headless" (include "saga.fullname" (dict "root" . "component" "lra-coordinator")) -}}
+{{- end }}
+
+{{/*
+saga.coordinatorPodUrl: the URL of one coordinator shard, its pod's DNS name under the headless Service, on the
+container port (a headless Service maps no ports). (dict "root" $ "pod" <pod name, or "$(POD_NAME)">)
+*/}}
+{{- define "saga.coordinatorPodUrl" -}}
+{{- printf "http://%s.%s.%s.svc.%s:%s" .pod (include "saga.coordinatorHeadlessService" .root) .root.Release.Namespace
+      .root.Values.clusterDomain (include "saga.coordinatorPort" .root) -}}
+{{- end }}
+
+{{/*
+saga.coordinatorUrls: every shard's URL, comma-separated, shard 0 first: the routes' LRA_COORDINATOR_URL. Each
+shard hands out its LRA ids under its own URL (SAGA_COORDINATOR_ADVERTISED_URL), so these are also the allow-list.
+*/}}
+{{- define "saga.coordinatorUrls" -}}
+{{- $statefulSet := include "saga.fullname" (dict "root" . "component" "lra-coordinator") -}}
+{{- $urls := list -}}
+{{- range $shard := until (int .Values.lraCoordinator.replicas) -}}
+{{- $urls = append $urls (include "saga.coordinatorPodUrl" (dict "root" $ "pod" (printf "%s-%d" $statefulSet $shard))) -}}
+{{- end -}}
+{{- join "," $urls -}}
 {{- end }}
 
 {{/* saga.kafkaBrokers: bootstrap servers, the bundled Kafka's Service or externalKafka.bootstrapServers. */}}
@@ -111,7 +138,7 @@ The lookup only runs on upgrades: an install has nothing to keep, and so `helm t
 {{- define "saga.routeConfig" -}}
 QUARKUS_PROFILE: pg
 KAFKA_BROKERS: {{ include "saga.kafkaBrokers" .root | quote }}
-LRA_COORDINATOR_URL: {{ include "saga.coordinatorUrl" .root | quote }}
+LRA_COORDINATOR_URL: {{ include "saga.coordinatorUrls" .root | quote }}
 PARTICIPANT_URL: {{ include "saga.serviceUrl" . | quote }}
 DB_URL: {{ include "saga.jdbcUrl" . | quote }}
 {{- if eq .component "order-route" }}

@@ -220,11 +220,27 @@ public final class Manifests {
         return template == null ? null : template.getSpec();
     }
 
-    /** The only container of a Deployment's pods (fails if there are several). */
-    public V1Container container(String deploymentName) {
-        List<V1Container> containers = deployment(deploymentName).getSpec().getTemplate().getSpec().getContainers();
+    /** Shorthand for {@code named(V1StatefulSet.class, name)}. */
+    public V1StatefulSet statefulSet(String name) {
+        return named(V1StatefulSet.class, name);
+    }
+
+    /** The pod template of the Deployment or StatefulSet with this name. */
+    public V1PodTemplateSpec podTemplate(String workloadName) {
+        Optional<V1Deployment> deployment = find(V1Deployment.class, workloadName);
+        if (deployment.isPresent()) {
+            return deployment.get().getSpec().getTemplate();
+        }
+        return find(V1StatefulSet.class, workloadName).orElseThrow(() -> new NoSuchElementException(
+                "no Deployment or StatefulSet named " + workloadName + " among " + names(V1Deployment.class)
+                        + " and " + names(V1StatefulSet.class))).getSpec().getTemplate();
+    }
+
+    /** The only container of a Deployment's or StatefulSet's pods (fails if there are several). */
+    public V1Container container(String workloadName) {
+        List<V1Container> containers = podTemplate(workloadName).getSpec().getContainers();
         if (containers.size() != 1) {
-            throw new IllegalStateException(deploymentName + " has " + containers.size() + " containers");
+            throw new IllegalStateException(workloadName + " has " + containers.size() + " containers");
         }
         return containers.get(0);
     }

@@ -10,13 +10,17 @@ import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1HTTPIngressPath;
 import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1LabelSelector;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyIngressRule;
 import io.kubernetes.client.openapi.models.V1NetworkPolicyPeer;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyPort;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1Probe;
@@ -115,8 +119,7 @@ class ChartPolicyTest {
             assertThat(container.getCapabilities().getAdd()).as(describe(ref)).isNullOrEmpty();
         }
         for (String app : QUARKUS_APPS) {
-            V1PodSpec pod = manifests.deployment(Scenarios.prefix(scenario) + "-" + app).getSpec().getTemplate()
-                    .getSpec();
+            V1PodSpec pod = manifests.podTemplate(Scenarios.prefix(scenario) + "-" + app).getSpec();
             assertThat(pod.getSecurityContext().getRunAsUser()).as(app).isEqualTo(185L);
             assertThat(pod.getSecurityContext().getFsGroup()).as(app).isEqualTo(185L);
             V1Container container = pod.getContainers().get(0);
@@ -154,27 +157,40 @@ class ChartPolicyTest {
             assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
                     .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
         }
+        for (V1StatefulSet statefulSet : manifests.ofType(V1StatefulSet.class)) {
+            assertThat(statefulSet.getSpec().getTemplate().getMetadata().getLabels())
+                    .containsAllEntriesOf(statefulSet.getSpec().getSelector().getMatchLabels());
+        }
     }
 
     @ParameterizedTest
     @MethodSource("io.k8saga.chart.Scenarios#all")
-    void exactlyOneCoordinatorWithItsObjectStoreOnAPersistentVolume(Path scenario) {
+    void coordinatorShardsAreOneStatefulSetEachPodWithAClaimOfItsOwn(Path scenario) {
         Manifests manifests = Scenarios.manifests(scenario);
         String name = Scenarios.prefix(scenario) + "-lra-coordinator";
         List<String> coordinators = manifests.containers().stream()
                 .filter(ref -> ref.container().getImage().contains("/lra-coordinator:"))
-                .map(ContainerRef::ownerName).toList();
-        assertThat(coordinators).containsExactly(name);
+                .map(ref -> ref.ownerKind() + " " + ref.ownerName()).toList();
+        assertThat(coordinators).containsExactly("StatefulSet " + name);
 
-        V1Deployment coordinator = manifests.deployment(name);
-        assertThat(coordinator.getSpec().getReplicas()).isEqualTo(1);
-        assertThat(coordinator.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+        V1StatefulSet coordinator = manifests.statefulSet(name);
+        assertThat(coordinator.getSpec().getReplicas()).isPositive();
         V1PodSpec pod = coordinator.getSpec().getTemplate().getSpec();
         V1Container container = pod.getContainers().get(0);
-        V1Volume store = mountedVolume(pod, container, "/var/lib/lra-coordinator");
-        assertThat(store.getPersistentVolumeClaim()).as("object store volume").isNotNull();
-        assertThat(manifests.find(io.kubernetes.client.openapi.models.V1PersistentVolumeClaim.class,
-                store.getPersistentVolumeClaim().getClaimName())).isPresent();
+        V1VolumeMount store = container.getVolumeMounts().stream()
+                .filter(mount -> mount.getMountPath().equals("/var/lib/lra-coordinator")).findFirst()
+                .orElseThrow(() -> new AssertionError("the object store is not mounted"));
+        assertThat(pod.getVolumes()).as("the object store is no volume shared by the pods")
+                .noneMatch(volume -> volume.getName().equals(store.getName()));
+        assertThat(coordinator.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(claim -> {
+            assertThat(claim.getMetadata().getName()).isEqualTo(store.getName());
+            assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+        });
+        assertThat(coordinator.getSpec().getPersistentVolumeClaimRetentionPolicy()).satisfies(retention -> {
+            assertThat(retention.getWhenDeleted()).isEqualTo("Retain");
+            assertThat(retention.getWhenScaled()).isEqualTo("Retain");
+        });
+        assertThat(manifests.ofType(V1PersistentVolumeClaim.class)).as("no claim shared by the shards").isEmpty();
         assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(185L);
         assertThat(manifests.configEnv(container).get("JAVA_TOOL_OPTIONS")).isNotNull()
                 .contains("-DObjectStoreEnvironmentBean.objectStoreDir=" + OBJECT_STORE)
@@ -182,6 +198,66 @@ class ChartPolicyTest {
                 .containsPattern("-DRecoveryEnvironmentBean\\.periodicRecoveryPeriod=\\d+");
         assertThat(manifests.ofType(V2HorizontalPodAutoscaler.class))
                 .noneMatch(hpa -> hpa.getSpec().getScaleTargetRef().getName().equals(name));
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.k8saga.chart.Scenarios#all")
+    void coordinatorShardsAreReachedOnlyByTheirPodNamesUnderAHeadlessService(Path scenario) {
+        Manifests manifests = Scenarios.manifests(scenario);
+        V1StatefulSet coordinator = manifests.statefulSet(Scenarios.prefix(scenario) + "-lra-coordinator");
+        Map<String, String> podLabels = coordinator.getSpec().getTemplate().getMetadata().getLabels();
+        List<V1Service> services = manifests.ofType(V1Service.class).stream()
+                .filter(service -> podLabels.entrySet().containsAll(service.getSpec().getSelector().entrySet()))
+                .toList();
+
+        assertThat(services).as("the Services in front of the shards").singleElement().satisfies(service -> {
+            assertThat(service.getMetadata().getName()).isEqualTo(coordinator.getSpec().getServiceName());
+            assertThat(service.getSpec().getClusterIP()).as("headless").isEqualTo("None");
+            assertThat(service.getSpec().getPublishNotReadyAddresses()).isTrue();
+            assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
+                assertThat(port.getPort()).isEqualTo(PORTS.get("lra-coordinator"));
+                assertThat(port.getTargetPort()).isEqualTo(new IntOrString("http"));
+            });
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.k8saga.chart.Scenarios#all")
+    void eachShardAdvertisesTheUrlTheRoutesListForIt(Path scenario) {
+        Manifests manifests = Scenarios.manifests(scenario);
+        V1StatefulSet coordinator = manifests.statefulSet(Scenarios.prefix(scenario) + "-lra-coordinator");
+        V1Container container = coordinator.getSpec().getTemplate().getSpec().getContainers().get(0);
+        List<String> names = container.getEnv().stream().map(V1EnvVar::getName).toList();
+        assertThat(Manifests.fieldEnv(container)).containsExactly(entry("POD_NAME", "metadata.name"));
+        assertThat(names.indexOf("POD_NAME")).as("defined before the variable that refers to it")
+                .isLessThan(names.indexOf("SAGA_COORDINATOR_ADVERTISED_URL"));
+        String advertised = manifests.configEnv(container).get("SAGA_COORDINATOR_ADVERTISED_URL");
+
+        List<String> podUrls = new ArrayList<>();
+        for (int shard = 0; shard < coordinator.getSpec().getReplicas(); shard++) {
+            podUrls.add(advertised.replace("$(POD_NAME)", coordinator.getMetadata().getName() + "-" + shard));
+        }
+        String fqdn = "http://%s-\\d+\\.%s\\.%s\\.svc\\.cluster\\.local:%d".formatted(
+                coordinator.getMetadata().getName(), coordinator.getSpec().getServiceName(),
+                ChartRenderer.DEFAULT_NAMESPACE, PORTS.get("lra-coordinator"));
+        assertThat(podUrls).allSatisfy(url -> assertThat(url).matches(fqdn));
+        for (String route : ROUTES) {
+            assertThat(manifests.configEnv(manifests.container(Scenarios.prefix(scenario) + "-" + route))
+                    .get("LRA_COORDINATOR_URL")).as(route).isEqualTo(String.join(",", podUrls));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.k8saga.chart.Scenarios#all")
+    void aDrainEvictsOneCoordinatorShardAtATime(Path scenario) {
+        Manifests manifests = Scenarios.manifests(scenario);
+        V1StatefulSet coordinator = manifests.statefulSet(Scenarios.prefix(scenario) + "-lra-coordinator");
+
+        assertThat(manifests.ofType(V1PodDisruptionBudget.class))
+                .filteredOn(pdb -> pdb.getSpec().getSelector().getMatchLabels()
+                        .equals(coordinator.getSpec().getSelector().getMatchLabels()))
+                .singleElement()
+                .satisfies(pdb -> assertThat(pdb.getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(1)));
     }
 
     @ParameterizedTest
@@ -260,6 +336,31 @@ class ChartPolicyTest {
 
     @ParameterizedTest
     @MethodSource("io.k8saga.chart.Scenarios#all")
+    void everyCoordinatorShardAndTheRoutesAdmitEachOtherOnlyOnPortHttp(Path scenario) {
+        Manifests manifests = Scenarios.manifests(scenario);
+        if (Boolean.FALSE.equals(nested(Scenarios.values(scenario), "networkPolicy", "enabled"))) {
+            return;
+        }
+        String prefix = Scenarios.prefix(scenario);
+        Map<String, String> shardLabels = manifests.podTemplate(prefix + "-lra-coordinator").getMetadata().getLabels();
+        V1NetworkPolicy coordinator = manifests.named(V1NetworkPolicy.class, prefix + "-lra-coordinator");
+        assertThat(shardLabels).as("the coordinator's policy selects every shard's pod")
+                .containsAllEntriesOf(coordinator.getSpec().getPodSelector().getMatchLabels());
+        assertThat(coordinator.getSpec().getIngress()).singleElement().satisfies(rule -> assertThat(rule.getPorts())
+                .singleElement().satisfies(port -> assertThat(port.getPort()).isEqualTo(new IntOrString("http"))));
+        for (String route : ROUTES) {
+            List<V1NetworkPolicyIngressRule> fromShards = manifests.named(V1NetworkPolicy.class, prefix + "-" + route)
+                    .getSpec().getIngress().stream()
+                    .filter(rule -> rule.getFrom().stream().anyMatch(peer -> selectsPods(peer, shardLabels)))
+                    .toList();
+            assertThat(fromShards).as(route + ": callbacks from every shard").singleElement()
+                    .satisfies(rule -> assertThat(rule.getPorts()).extracting(V1NetworkPolicyPort::getPort)
+                            .containsExactly(new IntOrString("http")));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.k8saga.chart.Scenarios#all")
     void everyImageHasAPinnedTagAndTheContractPullPolicy(Path scenario) {
         for (ContainerRef ref : Scenarios.manifests(scenario).containers()) {
             String image = ref.container().getImage();
@@ -310,7 +411,7 @@ class ChartPolicyTest {
 
     @ParameterizedTest
     @MethodSource("io.k8saga.chart.Scenarios#all")
-    void routesGetTheContractEnvironmentWithTheirOwnUrlAndOneCoordinatorUrl(Path scenario) {
+    void routesGetTheContractEnvironmentWithTheirOwnUrlAndEveryCoordinatorShard(Path scenario) {
         Manifests manifests = Scenarios.manifests(scenario);
         String prefix = Scenarios.prefix(scenario);
         Set<String> coordinatorUrls = new java.util.HashSet<>();
@@ -334,8 +435,9 @@ class ChartPolicyTest {
                     .containsEntry("PARTICIPANT_URL", "http://" + serviceOf(manifests, prefix + "-" + route));
             coordinatorUrls.add(env.get("LRA_COORDINATOR_URL"));
         }
-        assertThat(coordinatorUrls).as("one canonical coordinator URL")
-                .containsExactly("http://" + serviceOf(manifests, prefix + "-lra-coordinator"));
+        assertThat(coordinatorUrls).as("one list of coordinator URLs, the same for every route").singleElement()
+                .satisfies(urls -> assertThat(urls.split(",")).doesNotHaveDuplicates()
+                        .hasSize(manifests.statefulSet(prefix + "-lra-coordinator").getSpec().getReplicas()));
     }
 
     @ParameterizedTest
@@ -430,7 +532,10 @@ class ChartPolicyTest {
     @MethodSource("io.k8saga.chart.Scenarios#all")
     void bundledDataStoresAreSingleOfficialImagesOnVolumes(Path scenario) {
         Manifests manifests = Scenarios.manifests(scenario);
-        for (V1StatefulSet store : manifests.ofType(V1StatefulSet.class)) {
+        List<V1StatefulSet> stores = manifests.ofType(V1StatefulSet.class).stream()
+                .filter(set -> !set.getMetadata().getName().equals(Scenarios.prefix(scenario) + "-lra-coordinator"))
+                .toList();
+        for (V1StatefulSet store : stores) {
             String name = store.getMetadata().getName();
             assertThat(store.getSpec().getReplicas()).as(name).isEqualTo(1);
             assertThat(store.getSpec().getVolumeClaimTemplates()).as(name).hasSize(1);
@@ -507,6 +612,13 @@ class ChartPolicyTest {
     private static Map<String, String> matchLabelsOnly(V1LabelSelector selector) {
         assertThat(selector.getMatchExpressions()).isNullOrEmpty();
         return selector.getMatchLabels();
+    }
+
+    /** Whether a NetworkPolicy peer admits pods with these labels in the policy's own namespace. */
+    private static boolean selectsPods(V1NetworkPolicyPeer peer, Map<String, String> podLabels) {
+        return peer.getNamespaceSelector() == null && peer.getPodSelector() != null
+                && peer.getPodSelector().getMatchLabels() != null
+                && podLabels.entrySet().containsAll(peer.getPodSelector().getMatchLabels().entrySet());
     }
 
     /** The components a NetworkPolicy pod selector admits (from matchLabels or an In expression). */

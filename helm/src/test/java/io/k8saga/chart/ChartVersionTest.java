@@ -2,7 +2,6 @@ package io.k8saga.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubernetes.client.openapi.models.V1Deployment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
@@ -31,11 +30,10 @@ class ChartVersionTest {
     void applicationImagesAreTaggedWithTheAppVersion() {
         Manifests manifests = Scenarios.manifests(Scenarios.named("00-defaults-values.yaml"));
 
-        for (V1Deployment deployment : manifests.deployments()) {
-            assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-                    .as(deployment.getMetadata().getName())
-                    .startsWith("k8saga/")
-                    .endsWith(":" + PROJECT_VERSION);
+        for (String application : ChartRenderer.APPLICATIONS) {
+            assertThat(manifests.container(ChartRenderer.DEFAULT_RELEASE + "-" + application).getImage())
+                    .as(application)
+                    .isEqualTo("k8saga/" + application + ":" + PROJECT_VERSION);
         }
     }
 }

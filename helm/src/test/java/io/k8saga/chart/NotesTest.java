@@ -12,7 +12,12 @@ class NotesTest {
         String notes = Scenarios.RENDERER.notes();
 
         assertThat(notes).contains("export API=http://localhost", "$API/api/customers", "$API/api/orders",
-                "helm test saga --namespace saga");
+                "helm test saga --namespace saga", "2 LRA coordinator shards");
+    }
+
+    @Test
+    void theNotesCountTheCoordinatorShards() {
+        assertThat(Scenarios.RENDERER.withSet("lraCoordinator.replicas", 1).notes()).contains("1 LRA coordinator shard,");
     }
 
     @Test

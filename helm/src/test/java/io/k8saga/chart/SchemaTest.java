@@ -43,6 +43,11 @@ class SchemaTest {
     }
 
     @Test
+    void aCoordinatorWithoutShardsIsRefused() throws IOException {
+        assertRefused("lraCoordinator:\n  replicas: 0\n", "replicas");
+    }
+
+    @Test
     void latestTagIsRefused() throws IOException {
         assertRefused("kafka:\n  image:\n    tag: latest\n", "tag");
     }

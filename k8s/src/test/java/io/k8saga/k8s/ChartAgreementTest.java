@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ChartAgreementTest {
 
-    /** Set by quarkus-kubernetes in every generated Deployment; none of our applications reads it. */
+    /** Set by quarkus-kubernetes in every generated Deployment (not a StatefulSet); nothing of ours reads it. */
     private static final String GENERATED_ONLY = "KUBERNETES_NAMESPACE";
 
     private static final Manifests CHART = Manifests.parse(

@@ -10,12 +10,15 @@ import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1HTTPIngressPath;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
@@ -156,7 +159,7 @@ class KindOverlayPolicyTest {
     @Test
     void theApplicationsRunAsUser185() {
         for (String name : Repository.APPLICATIONS) {
-            V1PodSpec pod = overlay.deployment(name).getSpec().getTemplate().getSpec();
+            V1PodSpec pod = overlay.podTemplate(name).getSpec();
             assertThat(pod.getSecurityContext().getRunAsUser()).as(name).isEqualTo(185L);
             assertThat(pod.getSecurityContext().getFsGroup()).as(name).isEqualTo(185L);
         }
@@ -180,15 +183,68 @@ class KindOverlayPolicyTest {
     }
 
     @Test
-    void oneCoordinatorReplacedNotRolledWithItsObjectStoreOnAVolume() {
-        V1Deployment coordinator = overlay.deployment("lra-coordinator");
-        assertThat(coordinator.getSpec().getReplicas()).isEqualTo(1);
-        assertThat(coordinator.getSpec().getStrategy().getType()).isEqualTo("Recreate");
-        assertThat(coordinator.getSpec().getTemplate().getSpec().getVolumes())
-                .anyMatch(volume -> volume.getPersistentVolumeClaim() != null
-                        && "lra-coordinator-object-store".equals(volume.getPersistentVolumeClaim().getClaimName()));
+    void theCoordinatorShardsAreAStatefulSetWithAClaimPerPod() {
+        V1StatefulSet coordinator = overlay.statefulSet("lra-coordinator");
+        assertThat(coordinator.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(coordinator.getSpec().getServiceName()).isEqualTo("lra-coordinator-headless");
+        assertThat(coordinator.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+        assertThat(coordinator.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenScaled()).isEqualTo("Retain");
+        assertThat(coordinator.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(claim -> {
+            assertThat(claim.getMetadata().getName()).isEqualTo("object-store");
+            assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+        });
         assertThat(application("lra-coordinator").getVolumeMounts())
-                .anyMatch(mount -> mount.getMountPath().equals("/var/lib/lra-coordinator"));
+                .anyMatch(mount -> mount.getName().equals("object-store")
+                        && mount.getMountPath().equals("/var/lib/lra-coordinator"));
+        assertThat(coordinator.getSpec().getTemplate().getSpec().getVolumes())
+                .as("the object store is no volume shared by the pods")
+                .noneMatch(volume -> volume.getName().equals("object-store"));
+        assertThat(overlay.ofType(V1PersistentVolumeClaim.class)).isEmpty();
+    }
+
+    @Test
+    void theCoordinatorShardsAreReachedOnlyByTheirPodNamesUnderTheHeadlessService() {
+        Map<String, String> podLabels = overlay.podTemplate("lra-coordinator").getMetadata().getLabels();
+        List<V1Service> services = overlay.ofType(V1Service.class).stream()
+                .filter(service -> podLabels.entrySet().containsAll(service.getSpec().getSelector().entrySet()))
+                .toList();
+
+        assertThat(services).singleElement().satisfies(service -> {
+            assertThat(service.getMetadata().getName()).isEqualTo("lra-coordinator-headless");
+            assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
+            assertThat(service.getSpec().getPublishNotReadyAddresses()).isTrue();
+            assertThat(service.getSpec().getPorts()).singleElement()
+                    .satisfies(port -> assertThat(port.getPort()).isEqualTo(8090));
+        });
+    }
+
+    @Test
+    void eachShardAdvertisesTheUrlTheRoutesListForIt() {
+        V1Container coordinator = application("lra-coordinator");
+        List<String> names = coordinator.getEnv().stream().map(V1EnvVar::getName).toList();
+        assertThat(Manifests.fieldEnv(coordinator)).containsEntry("POD_NAME", "metadata.name");
+        assertThat(names.indexOf("POD_NAME")).as("defined before the variable that refers to it")
+                .isLessThan(names.indexOf("SAGA_COORDINATOR_ADVERTISED_URL"));
+        String advertised = overlay.configEnv(coordinator).get("SAGA_COORDINATOR_ADVERTISED_URL");
+        assertThat(advertised).isEqualTo("http://$(POD_NAME).lra-coordinator-headless:8090");
+
+        List<String> shards = new ArrayList<>();
+        for (int shard = 0; shard < overlay.statefulSet("lra-coordinator").getSpec().getReplicas(); shard++) {
+            shards.add(advertised.replace("$(POD_NAME)", "lra-coordinator-" + shard));
+        }
+        for (String route : ChartRenderer.ROUTES) {
+            assertThat(overlay.configEnv(application(route))).as(route)
+                    .containsEntry("LRA_COORDINATOR_URL", String.join(",", shards));
+        }
+    }
+
+    @Test
+    void aDrainEvictsOneCoordinatorShardAtATime() {
+        assertThat(overlay.ofType(V1PodDisruptionBudget.class)).singleElement().satisfies(pdb -> {
+            assertThat(pdb.getSpec().getSelector().getMatchLabels())
+                    .isEqualTo(overlay.statefulSet("lra-coordinator").getSpec().getSelector().getMatchLabels());
+            assertThat(pdb.getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(1));
+        });
     }
 
     @Test

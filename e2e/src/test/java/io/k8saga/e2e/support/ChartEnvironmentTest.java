@@ -1,15 +1,20 @@
 package io.k8saga.e2e.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.k8saga.chart.ChartRenderer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The chart's rendered environment, mapped to local addresses, as the chart-driven run hands it to ./saga. */
+/**
+ * The chart's rendered environment, mapped to local addresses, as the chart-driven run hands it to ./saga: one
+ * process per route and one per coordinator shard the chart renders (two by default).
+ */
 class ChartEnvironmentTest {
 
     private static final Map<String, String> LOCAL = Map.of(
@@ -17,6 +22,7 @@ class ChartEnvironmentTest {
             "credit-route", "127.0.0.1:28082",
             "payment-route", "127.0.0.1:28083",
             "lra-coordinator", "127.0.0.1:28090",
+            // shard 1 at 28091, as ./saga runs shard i on SAGA_COORDINATOR_PORT + i
             "kafka", "127.0.0.1:29092",
             "postgresql", "db.example:55432");
 
@@ -35,7 +41,7 @@ class ChartEnvironmentTest {
         assertThat(credit)
                 .containsEntry("QUARKUS_HTTP_PORT", "28082")
                 .containsEntry("PARTICIPANT_URL", "http://127.0.0.1:28082")
-                .containsEntry("LRA_COORDINATOR_URL", "http://127.0.0.1:28090")
+                .containsEntry("LRA_COORDINATOR_URL", "http://127.0.0.1:28090,http://127.0.0.1:28091")
                 .containsEntry("KAFKA_BROKERS", "127.0.0.1:29092")
                 .containsEntry("QUARKUS_PROFILE", "pg");
         assertThat(environment.environmentOf("order-route"))
@@ -62,21 +68,52 @@ class ChartEnvironmentTest {
     }
 
     @Test
-    void theCoordinatorKeepsItsObjectStoreInTheVolumeMappedToALocalDirectory() {
-        Map<String, String> coordinator = rendered().environmentOf("lra-coordinator");
+    void eachShardIsNamedAsItsPodAndAdvertisesItsOwnLocalUrl() {
+        ChartEnvironment environment = rendered();
 
-        assertThat(coordinator.get("JAVA_TOOL_OPTIONS"))
-                .contains("-DObjectStoreEnvironmentBean.objectStoreDir=" + data.resolve("lra-coordinator"))
-                .doesNotContain("/var/lib/lra-coordinator");
-        assertThat(coordinator).containsEntry("QUARKUS_HTTP_PORT", "28090");
+        assertThat(environment.coordinatorShards()).isEqualTo(2);
+        for (int shard = 0; shard < 2; shard++) {
+            assertThat(environment.environmentOf("lra-coordinator-" + shard)).as("shard " + shard)
+                    .containsEntry("POD_NAME", ChartRenderer.DEFAULT_RELEASE + "-lra-coordinator-" + shard)
+                    .containsEntry("QUARKUS_HTTP_PORT", String.valueOf(28090 + shard))
+                    .containsEntry("SAGA_COORDINATOR_ADVERTISED_URL", "http://127.0.0.1:" + (28090 + shard));
+        }
     }
 
     @Test
-    void writesOneEnvironmentFilePerApplication(@TempDir Path envDir) throws Exception {
+    void eachShardKeepsItsObjectStoreInItsOwnVolumeMappedToALocalDirectory() {
+        ChartEnvironment environment = rendered();
+
+        for (int shard = 0; shard < 2; shard++) {
+            String process = "lra-coordinator-" + shard;
+            // The volume object-store, mounted at /var/lib/lra-coordinator, holds the store in object-store/.
+            Path store = data.resolve(process).resolve("object-store").resolve("object-store");
+            assertThat(environment.environmentOf(process).get("JAVA_TOOL_OPTIONS")).as(process)
+                    .contains("-DObjectStoreEnvironmentBean.objectStoreDir=" + store + " ")
+                    .contains("-DObjectStoreEnvironmentBean.communicationStore.objectStoreDir=" + store + " ")
+                    .doesNotContain("/var/lib/lra-coordinator");
+        }
+    }
+
+    @Test
+    void theChartRendersNoShardBeyondItsReplicas() {
+        assertThatThrownBy(() -> rendered().environmentOf("lra-coordinator-2"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lra-coordinator-1");
+    }
+
+    @Test
+    void writesOneEnvironmentFilePerProcessAndNoStaleOne(@TempDir Path envDir) throws Exception {
+        Files.writeString(envDir.resolve("lra-coordinator-5.env"), "QUARKUS_HTTP_PORT=28095\n");
+
         rendered().writeTo(envDir);
 
-        for (String application : ChartRenderer.APPLICATIONS) {
-            assertThat(Files.readAllLines(envDir.resolve(application + ".env")))
+        try (Stream<Path> files = Files.list(envDir)) {
+            assertThat(files.map(file -> file.getFileName().toString())).containsExactlyInAnyOrder("order-route.env",
+                    "credit-route.env", "payment-route.env", "lra-coordinator-0.env", "lra-coordinator-1.env");
+        }
+        for (String process : rendered().processes()) {
+            assertThat(Files.readAllLines(envDir.resolve(process + ".env")))
                     .anyMatch(line -> line.startsWith("QUARKUS_HTTP_PORT="))
                     .allMatch(line -> line.startsWith("#") || line.matches("[A-Z_][A-Z0-9_]*=.*"));
         }

@@ -33,6 +33,8 @@ public final class LocalStack {
     private final Path sagaHome;
     private final Path transcript;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** In the chart-driven run, the coordinator shards the chart renders (set when the environment is written). */
+    private int chartShards;
 
     private LocalStack(Path repoRoot, Path sagaHome) {
         this.repoRoot = repoRoot;
@@ -104,15 +106,20 @@ public final class LocalStack {
 
     /**
      * How many coordinator shards ./saga runs: SAGA_COORDINATORS from this JVM's environment (./saga's default, 2),
-     * and the chart's one in the chart-driven run.
+     * and in the chart-driven run as many as the chart renders (lraCoordinator.replicas).
      */
     public int coordinators() {
-        return Settings.chartDriven() ? 1 : Integer.parseInt(System.getenv().getOrDefault("SAGA_COORDINATORS", "2"));
+        return Settings.chartDriven() ? chartShards
+                : Integer.parseInt(System.getenv().getOrDefault("SAGA_COORDINATORS", "2"));
     }
 
-    /** The base URL of coordinator shard {@code shard} (lra-coordinator-<shard>), as the routes know it. */
+    /**
+     * The base URL of coordinator shard {@code shard} (lra-coordinator-<shard>), as the routes know it: ./saga's
+     * localhost URL, or in the chart-driven run the pod's DNS name mapped to this machine.
+     */
     public String coordinatorUrl(int shard) {
-        return "http://localhost:" + (portOf("lra-coordinator") + shard);
+        String host = Settings.chartDriven() ? "127.0.0.1" : "localhost";
+        return "http://" + host + ":" + (portOf("lra-coordinator") + shard);
     }
 
     /** The Kafka broker's bootstrap address, for tests that act on consumer groups. */
@@ -151,7 +158,10 @@ public final class LocalStack {
         }
     }
 
-    /** Renders the chart and writes each application's environment, with this stack's ports, to SAGA_ENV_DIR. */
+    /**
+     * Renders the chart and writes the environment of each process that stands for one of its pods (a route, a
+     * coordinator shard on the coordinator port + its ordinal), with this stack's ports, to SAGA_ENV_DIR.
+     */
     private void writeChartEnvironment() {
         String pgHost = System.getenv().getOrDefault("SAGA_PG_HOST", "localhost");
         String pgPort = System.getenv().getOrDefault("SAGA_PG_PORT", "5432");
@@ -160,8 +170,10 @@ public final class LocalStack {
             local.put(component, "127.0.0.1:" + portOf(component));
         }
         local.put("postgresql", pgHost + ":" + pgPort);
-        ChartEnvironment.render(repoRoot, local, sagaHome.resolve("data"), SAGA_TIMEOUT.toSeconds() + "s",
-                System.getenv().getOrDefault("SAGA_PG_PASSWORD", "saga")).writeTo(envDir());
+        ChartEnvironment chart = ChartEnvironment.render(repoRoot, local, sagaHome.resolve("data"),
+                SAGA_TIMEOUT.toSeconds() + "s", System.getenv().getOrDefault("SAGA_PG_PASSWORD", "saga"));
+        chart.writeTo(envDir());
+        chartShards = chart.coordinatorShards();
     }
 
     private Path envDir() {
