@@ -46,6 +46,15 @@ final class FaultChecks {
         return ids;
     }
 
+    /** {@link #inFlightOrders}, or none when the API cannot answer (order-route is what the fault stopped). */
+    static List<String> inFlightOrdersIfReadable(PublicApi api, OrderLoad load) {
+        try {
+            return inFlightOrders(api, load);
+        } catch (RuntimeException | AssertionError e) {
+            return List.of();
+        }
+    }
+
     /** How many of {@code orderIds} ended REJECTED for want of time (reason TIMEOUT). */
     static long timedOut(PublicApi api, List<String> orderIds) {
         return orderIds.stream().map(api::order)
@@ -181,7 +190,7 @@ final class FaultChecks {
     static synchronized void report(String fault, OrderLoad load, Outcome outcome) throws IOException {
         if (!reportStarted) {
             Files.createDirectories(REPORT.toAbsolutePath().getParent());
-            Files.writeString(REPORT, "| fault | orders accepted | 202 at the first try | in flight at the fault"
+            Files.writeString(REPORT, "| fault | orders accepted | 202 at the first try | in flight during the fault"
                     + " | of them TIMEOUT | TIMEOUT in the whole load | lost | invariant violations"
                     + " | restart to the first approval | time to recover |\n"
                     + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");

@@ -10,9 +10,11 @@ import io.k8saga.e2e.support.SystemTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -126,14 +128,18 @@ class FaultToleranceIT {
         OrderLoad load = OrderLoad.start(api, ORDERS, PER_SECOND);
         Awaitility.await("a fifth of the load accepted").atMost(Duration.ofMinutes(1))
                 .until(() -> load.accepted().size() >= ORDERS / 5);
-        List<String> inFlight = FaultChecks.inFlightOrders(api, load);
+        Set<String> inFlight = new LinkedHashSet<>(FaultChecks.inFlightOrders(api, load));
         try {
             inject.accept(load);
+            // Also the orders accepted while the fault held, waiting for what it stopped (none can be read while
+            // order-route itself is down).
+            inFlight.addAll(FaultChecks.inFlightOrdersIfReadable(api, load));
         } finally {
             // Restored even when the injection failed, so that the next test does not start on a broken stack.
             restore.run();
         }
-        FaultChecks.Outcome outcome = FaultChecks.settle(api, stack.sagaTimeout(), load, inFlight, Instant.now());
+        FaultChecks.Outcome outcome = FaultChecks.settle(api, stack.sagaTimeout(), load, List.copyOf(inFlight),
+                Instant.now());
         FaultChecks.report(fault, load, outcome);
 
         assertThat(load.failures()).as("requests refused for good").isEmpty();
