@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -79,14 +80,18 @@ final class FaultChecks {
     }
 
     /**
-     * The time from {@code since} (the restart) until one more order of the load than {@code approvedBefore} is
-     * APPROVED: how long the stack took to end a saga again. "not within ..." when it does not at the deadline.
+     * The time from {@code since} (the restart) until one more order of the load is APPROVED than when the API could
+     * first be read after it: how long the stack took to end a saga again. "not within ..." when it does not at the
+     * deadline. Reads that fail (a service still reconnecting to its database) are tried again.
      */
-    static String untilApprovedAgain(PublicApi api, OrderLoad load, long approvedBefore, Instant since,
-            Duration atMost) {
+    static String untilApprovedAgain(PublicApi api, OrderLoad load, Instant since, Duration atMost) {
+        AtomicLong before = new AtomicLong(-1);
         try {
             Awaitility.await("an order approved again").atMost(atMost).pollInterval(Duration.ofMillis(200))
-                    .ignoreExceptions().until(() -> approvedOrders(api, load) > approvedBefore);
+                    .ignoreExceptions().until(() -> {
+                        long approved = approvedOrders(api, load);
+                        return !before.compareAndSet(-1, approved) && approved > before.get();
+                    });
             return String.format(Locale.ROOT, "%.1f s", Duration.between(since, Instant.now()).toMillis() / 1000.0);
         } catch (ConditionTimeoutException e) {
             return "not within " + atMost.toSeconds() + " s";
@@ -170,7 +175,7 @@ final class FaultChecks {
      */
     static Outcome settle(PublicApi api, Duration sagaTimeout, OrderLoad load, List<String> inFlight,
             Instant restored) throws InterruptedException {
-        String untilApproved = untilApprovedAgain(api, load, approvedOrders(api, load), restored,
+        String untilApproved = untilApprovedAgain(api, load, restored,
                 sagaTimeout.plus(Duration.ofSeconds(30)));
         if (!load.awaitPlaced(Duration.ofMinutes(4))) {
             throw new AssertionError("the load did not finish within 4 minutes");

@@ -113,13 +113,7 @@ public class OrderWaits {
     }
 
     private boolean tryTakeWaiterPlace() {
-        int now;
-        do {
-            now = waiting.get();
-            if (now >= maxWaiters) {
-                return false;
-            }
-        } while (!waiting.compareAndSet(now, now + 1));
-        return true;
+        // Counted up only while below the bound, atomically: a refused try changes nothing.
+        return waiting.getAndUpdate(taken -> taken < maxWaiters ? taken + 1 : taken) < maxWaiters;
     }
 }

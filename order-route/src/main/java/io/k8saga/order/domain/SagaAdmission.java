@@ -89,14 +89,8 @@ public class SagaAdmission {
     /** Takes a place for a new saga; false when all are taken. */
     public boolean tryReserve() {
         int bound = (int) limit();
-        int now;
-        do {
-            now = places.get();
-            if (now >= bound) {
-                return false;
-            }
-        } while (!places.compareAndSet(now, now + 1));
-        return true;
+        // Counted up only while below the bound, atomically: a refused try changes nothing.
+        return places.getAndUpdate(taken -> taken < bound ? taken + 1 : taken) < bound;
     }
 
     /** The current bound on sagas in flight. */

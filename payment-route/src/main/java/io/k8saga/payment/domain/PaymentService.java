@@ -54,9 +54,8 @@ public class PaymentService {
     /** Compensation: releases a held authorization; when there is no payment yet, leaves a tombstone instead. */
     @Transactional
     public void voidPayment(String orderId) {
-        Optional<Payment> found = payments.lockByOrder(orderId);
+        Optional<Payment> found = lockOrLeaveTombstone(orderId);
         if (found.isEmpty()) {
-            payments.insert(Payment.tombstone(newPaymentId(), orderId));
             return;
         }
         Payment payment = found.get();
@@ -78,20 +77,28 @@ public class PaymentService {
      */
     @Transactional
     public void settleRejected(String orderId) {
+        lockOrLeaveTombstone(orderId).ifPresent(payment -> {
+            Payment settled = payment.rejected();
+            if (settled.status() != payment.status()) {
+                if (settled.status() == PaymentStatus.REFUNDED) {
+                    LOG.warnf("Order %s rejected after its payment %s was captured: refunded", orderId,
+                            payment.paymentId());
+                }
+                payments.updateStatus(settled);
+            }
+        });
+    }
+
+    /**
+     * The order's payment, locked; when there is none yet, a tombstone is left instead (so an authorization that
+     * arrives late finds its saga over) and nothing is returned.
+     */
+    private Optional<Payment> lockOrLeaveTombstone(String orderId) {
         Optional<Payment> found = payments.lockByOrder(orderId);
         if (found.isEmpty()) {
             payments.insert(Payment.tombstone(newPaymentId(), orderId));
-            return;
         }
-        Payment payment = found.get();
-        Payment settled = payment.rejected();
-        if (settled.status() != payment.status()) {
-            if (settled.status() == PaymentStatus.REFUNDED) {
-                LOG.warnf("Order %s rejected after its payment %s was captured: refunded", orderId,
-                        payment.paymentId());
-            }
-            payments.updateStatus(settled);
-        }
+        return found;
     }
 
     /** Completion: a held authorization is captured; anything else is left as it is. */

@@ -83,14 +83,8 @@ public class PublicRequestLimit {
     }
 
     private boolean tryStart() {
-        int now;
-        do {
-            now = running.get();
-            if (now >= maxConcurrent) {
-                return false;
-            }
-        } while (!running.compareAndSet(now, now + 1));
-        return true;
+        // Counted up only while below the bound, atomically: a refused try changes nothing.
+        return running.getAndUpdate(taken -> taken < maxConcurrent ? taken + 1 : taken) < maxConcurrent;
     }
 
     private void start(RoutingContext request) {
