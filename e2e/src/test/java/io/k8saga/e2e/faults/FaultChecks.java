@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
@@ -187,8 +188,12 @@ final class FaultChecks {
                 : "not within " + settle.toSeconds() + " s";
         List<String> lost = lostOrders(api, load);
         List<Invariants.Violation> violations = awaitInvariants(api, load, Duration.ofSeconds(30));
-        return new Outcome(inFlight.size(), timedOut(api, inFlight), timedOut(api, load), untilApproved, recovery,
-                lost, violations);
+        // Only accepted orders count: one listed as PENDING while its saga was starting, and removed again when the
+        // start failed (the coordinator was down; its client got a 503), never was.
+        Set<String> accepted = Set.copyOf(load.accepted());
+        List<String> acceptedInFlight = inFlight.stream().filter(accepted::contains).toList();
+        return new Outcome(acceptedInFlight.size(), timedOut(api, acceptedInFlight), timedOut(api, load),
+                untilApproved, recovery, lost, violations);
     }
 
     /** Appends a row to target/fault-report.md (and prints it). */
