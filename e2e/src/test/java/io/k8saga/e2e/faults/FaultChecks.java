@@ -3,6 +3,7 @@ package io.k8saga.e2e.faults;
 import io.k8saga.e2e.check.Invariants;
 import io.k8saga.e2e.check.SnapshotReader;
 import io.k8saga.e2e.support.PublicApi;
+import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,11 +41,7 @@ final class FaultChecks {
     /** The ids of this load's orders in flight (PENDING) now. */
     static List<String> inFlightOrders(PublicApi api, OrderLoad load) {
         List<String> ids = new ArrayList<>();
-        for (String customer : load.customers()) {
-            ids.addAll(api.request().queryParam("customerId", customer).queryParam("status", "PENDING")
-                    .queryParam("size", 200).get("/api/orders").then().statusCode(200).extract().jsonPath()
-                    .getList("items.orderId", String.class));
-        }
+        listed(api, load, "PENDING", 200).forEach(page -> ids.addAll(page.getList("items.orderId", String.class)));
         return ids;
     }
 
@@ -66,13 +63,8 @@ final class FaultChecks {
 
     /** How many of this load's orders ended REJECTED with reason TIMEOUT. */
     static long timedOut(PublicApi api, OrderLoad load) {
-        long timedOut = 0;
-        for (String customer : load.customers()) {
-            timedOut += api.request().queryParam("customerId", customer).queryParam("status", "REJECTED")
-                    .queryParam("size", 200).get("/api/orders").then().statusCode(200).extract().jsonPath()
-                    .getList("items.findAll { it.rejectionReason == 'TIMEOUT' }").size();
-        }
-        return timedOut;
+        return listed(api, load, "REJECTED", 200).stream()
+                .mapToLong(page -> page.getList("items.findAll { it.rejectionReason == 'TIMEOUT' }").size()).sum();
     }
 
     /** How many of this load's orders are APPROVED now. */
@@ -100,13 +92,17 @@ final class FaultChecks {
     }
 
     private static long countOf(PublicApi api, OrderLoad load, String status) {
-        long count = 0;
+        return listed(api, load, status, 1).stream().mapToLong(page -> page.getLong("total")).sum();
+    }
+
+    /** The first page (of {@code size}) of each of the load's customers' orders in {@code status}. */
+    private static List<JsonPath> listed(PublicApi api, OrderLoad load, String status, int size) {
+        List<JsonPath> pages = new ArrayList<>();
         for (String customer : load.customers()) {
-            count += api.request().queryParam("customerId", customer).queryParam("status", status)
-                    .queryParam("size", 1).get("/api/orders").then().statusCode(200).extract().jsonPath()
-                    .getLong("total");
+            pages.add(api.request().queryParam("customerId", customer).queryParam("status", status)
+                    .queryParam("size", size).get("/api/orders").then().statusCode(200).extract().jsonPath());
         }
-        return count;
+        return pages;
     }
 
     /** Waits until no order of the load is PENDING; false when some still are at the deadline. */
