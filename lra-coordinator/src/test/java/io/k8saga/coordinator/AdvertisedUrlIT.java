@@ -3,13 +3,10 @@ package io.k8saga.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8saga.testkit.FreePorts;
-import io.k8saga.testkit.ManagedProcess;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AdvertisedUrlIT {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
     @TempDir
     Path dir;
 
@@ -30,32 +25,15 @@ class AdvertisedUrlIT {
     void anLraStartedThroughAnotherHostNameIsNamedByTheAdvertisedUrl() throws Exception {
         int port = FreePorts.pick();
         String advertised = "http://127.0.0.1:" + port;
-        String store = dir.resolve("ObjectStore").toString();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port,
-                "-DObjectStoreEnvironmentBean.objectStoreDir=" + store,
-                "-DObjectStoreEnvironmentBean.communicationStore.objectStoreDir=" + store,
-                "-DRecoveryEnvironmentBean.recoveryBackoffPeriod=1",
-                "-jar", System.getProperty("saga.coordinator.jar"));
-        try (ManagedProcess coordinator = ManagedProcess.start("lra-coordinator", command,
-                Map.of("SAGA_COORDINATOR_ADVERTISED_URL", advertised), dir)) {
-            String local = "http://localhost:" + port;
-            coordinator.awaitHttp(URI.create(local + "/lra-coordinator"), Duration.ofSeconds(60));
+        try (CoordinatorProcess coordinator = CoordinatorProcess.start(dir, port, List.of(),
+                Map.of("SAGA_COORDINATOR_ADVERTISED_URL", advertised))) {
 
-            HttpResponse<String> started = send(HttpRequest.newBuilder(
-                    URI.create(local + "/lra-coordinator/start?ClientID=advertised-url-it&TimeLimit=30000"))
-                    .POST(HttpRequest.BodyPublishers.noBody()));
-            assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
-            String lra = started.headers().firstValue("Location").orElseThrow();
+            String lra = coordinator.startLra("localhost", "advertised-url-it");
             assertThat(lra).startsWith(advertised + "/lra-coordinator/");
 
-            HttpResponse<String> closed = send(HttpRequest.newBuilder(URI.create(lra + "/close"))
+            HttpResponse<String> closed = CoordinatorProcess.send(HttpRequest.newBuilder(URI.create(lra + "/close"))
                     .PUT(HttpRequest.BodyPublishers.noBody()));
             assertThat(closed.statusCode()).as(closed.body()).isEqualTo(200);
         }
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -63,8 +64,21 @@ final class FaultChecks {
 
     /** How many of this load's orders ended REJECTED with reason TIMEOUT. */
     static long timedOut(PublicApi api, OrderLoad load) {
-        return listed(api, load, "REJECTED", 200).stream()
-                .mapToLong(page -> page.getList("items.findAll { it.rejectionReason == 'TIMEOUT' }").size()).sum();
+        return timedOutOrders(api, load).size();
+    }
+
+    /**
+     * This load's orders that ended REJECTED with reason TIMEOUT, each as "id (saga ..., created ..., rejected ...)":
+     * what a failed assertion needs to find them in the services' logs.
+     */
+    static List<String> timedOutOrders(PublicApi api, OrderLoad load) {
+        List<String> orders = new ArrayList<>();
+        for (JsonPath page : listed(api, load, "REJECTED", 200)) {
+            List<Map<String, Object>> timedOut = page.getList("items.findAll { it.rejectionReason == 'TIMEOUT' }");
+            timedOut.forEach(order -> orders.add(order.get("orderId") + " (saga " + order.get("sagaId") + ", created "
+                    + order.get("createdAt") + ", rejected " + order.get("updatedAt") + ")"));
+        }
+        return orders;
     }
 
     /** How many of this load's orders are APPROVED now. */
@@ -162,8 +176,8 @@ final class FaultChecks {
      * TIMEOUT; the time from the restart to the first saga approved again, and to no order pending; the accepted
      * orders without a final state and the broken invariants.
      */
-    record Outcome(int inFlight, long inFlightTimedOut, long timedOut, String untilApprovedAgain, String recovery,
-            List<String> lost, List<Invariants.Violation> violations) {
+    record Outcome(int inFlight, long inFlightTimedOut, List<String> timedOut, String untilApprovedAgain,
+            String recovery, List<String> lost, List<Invariants.Violation> violations) {
     }
 
     /**
@@ -188,7 +202,7 @@ final class FaultChecks {
         // start failed (the coordinator was down; its client got a 503), never was.
         Set<String> accepted = Set.copyOf(load.accepted());
         List<String> acceptedInFlight = inFlight.stream().filter(accepted::contains).toList();
-        return new Outcome(acceptedInFlight.size(), timedOut(api, acceptedInFlight), timedOut(api, load),
+        return new Outcome(acceptedInFlight.size(), timedOut(api, acceptedInFlight), timedOutOrders(api, load),
                 untilApproved, recovery, lost, violations);
     }
 
@@ -203,7 +217,7 @@ final class FaultChecks {
             reportStarted = true;
         }
         String row = "| " + fault + " | " + load.accepted().size() + " | " + firstTryAccepted(load) + " | "
-                + outcome.inFlight() + " | " + outcome.inFlightTimedOut() + " | " + outcome.timedOut() + " | "
+                + outcome.inFlight() + " | " + outcome.inFlightTimedOut() + " | " + outcome.timedOut().size() + " | "
                 + outcome.lost().size() + " | " + outcome.violations().size() + " | " + outcome.untilApprovedAgain()
                 + " | " + outcome.recovery() + " |\n";
         Files.writeString(REPORT, row, StandardOpenOption.APPEND);

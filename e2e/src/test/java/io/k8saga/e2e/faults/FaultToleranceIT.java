@@ -149,7 +149,7 @@ class FaultToleranceIT {
         assertThat(outcome.violations()).as("invariants broken").isEmpty();
         if (crash) {
             assertThat(outcome.timedOut()).as("orders rejected with reason TIMEOUT after a crash and a restart within"
-                    + " the saga timeout (%d of them in flight at the crash)", outcome.inFlightTimedOut()).isZero();
+                    + " the saga timeout (%d of them in flight at the crash)", outcome.inFlightTimedOut()).isEmpty();
         }
         return load;
     }

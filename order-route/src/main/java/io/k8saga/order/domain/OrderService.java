@@ -119,7 +119,9 @@ public class OrderService {
 
     /**
      * Rejects the order with the recorded reason, or TIMEOUT when nobody refused; with a {@code sagaId} (a
-     * compensation callback) only if that LRA is the order's saga or it has none yet. True when it rejected it.
+     * compensation callback) only if that LRA is the order's saga. An order that recorded no saga is left alone: the
+     * cancelled LRA is one whose start order-route did not live to record, and the order gets a saga of its own
+     * from OrderResumer (or is rejected by the orphan check once too old). True when it rejected the order.
      */
     @Transactional
     public boolean reject(String orderId, String sagaId) {

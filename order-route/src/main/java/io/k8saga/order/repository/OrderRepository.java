@@ -110,13 +110,10 @@ public class OrderRepository {
                 RejectionReason.TIMEOUT.name(), OffsetDateTime.now(), orderId) == 1;
     }
 
-    /**
-     * Rejects a pending order whose saga is the given LRA, or which has none yet (a time-out can cancel an LRA
-     * before its start was recorded on the order).
-     */
+    /** Rejects a pending order whose saga is the given LRA. */
     public boolean rejectInSaga(String orderId, String sagaId) {
         return sql.update("UPDATE orders SET status = 'REJECTED', rejection_reason = COALESCE(rejection_reason, ?),"
-                + " updated_at = ? WHERE order_id = ? AND status = 'PENDING' AND (saga_id IS NULL OR saga_id = ?)",
+                + " updated_at = ? WHERE order_id = ? AND status = 'PENDING' AND saga_id = ?",
                 RejectionReason.TIMEOUT.name(), OffsetDateTime.now(), orderId, sagaId) == 1;
     }
 

@@ -245,6 +245,27 @@ class OrderSagaRouteTest {
     }
 
     @Test
+    void theTimeoutOfAnLraTheOrderNeverRecordedLeavesItForItsOwnSaga() {
+        // As if order-route died after its LRA had joined it and before the order recorded that LRA: when the lost
+        // LRA times out, its compensation finds an order without a saga, which must wait for a saga of its own.
+        String orderId = orders.place(new OrderRequest("c-15", new BigDecimal("5.00"), "EUR", "tok_ok"), null)
+                .order().orderId();
+        String lostLra = LraClient.start();
+        given().header("Long-Running-Action", lostLra)
+                .put("/lra-participant/compensate?Camel-Saga-Compensate=direct://rejectOrder&orderId=" + orderId)
+                .then().statusCode(204);
+        assertThat(orders.find(orderId).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
+
+        // saga.orphan-resume-after (5s) in the test profile: OrderResumer starts the order's own saga.
+        String sagaId = await().atMost(DEADLINE).until(
+                () -> given().get("/api/orders/" + orderId).then().extract().<String>path("sagaId"), Objects::nonNull);
+        assertThat(sagaId).isNotEqualTo(lostLra);
+        publish("payment-events", orderId, sagaId, "{\"type\":\"PaymentAuthorized\",\"orderId\":\"" + orderId
+                + "\",\"paymentId\":\"p-15\",\"amount\":5.00,\"currency\":\"EUR\"}");
+        awaitStatus(orderId, "APPROVED");
+    }
+
+    @Test
     void aReadThatPrefersToWaitIsAnsweredAsSoonAsTheSagaEnds() throws Exception {
         String orderId = placeOrder("{\"customerId\":\"c-11\",\"amount\":20}");
         String sagaId = sagaIdOf(orderId);
