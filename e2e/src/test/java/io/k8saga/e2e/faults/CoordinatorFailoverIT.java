@@ -119,6 +119,8 @@ class CoordinatorFailoverIT {
         assertThat(shardSagasNotEnded).as("sagas of the killed shard still pending after its restart").isEmpty();
         assertThat(outcome.lost()).as("accepted orders without a final state").isEmpty();
         assertThat(outcome.violations()).as("invariants broken").isEmpty();
+        assertThat(outcome.timedOut()).as("orders rejected with reason TIMEOUT after the shard's crash and restart"
+                + " within the saga timeout").isEmpty();
     }
 
     @Test

@@ -68,7 +68,7 @@ public class OrderService {
         return orders.findBySagaId(sagaId);
     }
 
-    /** Orders still PENDING although older than {@code olderThan}: their saga should have ended. */
+    /** Orders still PENDING although their saga started (or they were stored) longer ago than {@code olderThan}. */
     public List<Order> pendingLongerThan(Duration olderThan, int limit) {
         return orders.pendingSince(OffsetDateTime.now().minus(olderThan), limit);
     }
@@ -77,10 +77,13 @@ public class OrderService {
         return orders.count(query);
     }
 
-    /** Records the order's LRA id; fails when the order was given up as an orphan meanwhile. */
+    /**
+     * Records the order's LRA id, in place of {@code lostSagaId} when that is not null (an LRA the coordinator lost);
+     * fails when the order was given up as an orphan or settled meanwhile.
+     */
     @Transactional
-    public void attachSaga(String orderId, String sagaId) {
-        if (!orders.attachSaga(orderId, sagaId)) {
+    public void attachSaga(String orderId, String sagaId, String lostSagaId) {
+        if (!orders.attachSaga(orderId, sagaId, lostSagaId)) {
             throw new IllegalStateException("order " + orderId + " is no longer waiting for its saga");
         }
     }

@@ -41,9 +41,10 @@ public class OrderSagaHandler {
     private final SagaCoordinator coordinator;
     private final SagaAdmission admission;
     private final CoordinatorShards shards;
+    private final OrderSagaStarter sagas;
 
     OrderSagaHandler(OrderService orders, Outbox outbox, SagaCoordinator coordinator, CoordinatorShards shards,
-            SagaAdmission admission,
+            SagaAdmission admission, OrderSagaStarter sagas,
             @ConfigProperty(name = "saga.topics.orders") String orderTopic,
             @ConfigProperty(name = "saga.timeout") Duration sagaTimeout,
             @ConfigProperty(name = "saga.orphan-grace") Duration orphanGrace,
@@ -56,6 +57,7 @@ public class OrderSagaHandler {
         this.coordinator = coordinator;
         this.shards = shards;
         this.admission = admission;
+        this.sagas = sagas;
     }
 
     /**
@@ -63,9 +65,10 @@ public class OrderSagaHandler {
      * transaction: the event goes out if and only if the order knows its saga.
      */
     public void sagaStarted(@ExchangeProperty(OrderSagaStarter.ORDER_ID) String orderId,
+            @ExchangeProperty(OrderSagaStarter.LOST_SAGA_ID) String lostSagaId,
             @Header(Exchange.SAGA_LONG_RUNNING_ACTION) String sagaId) {
         QuarkusTransaction.requiringNew().run(() -> {
-            orders.attachSaga(orderId, sagaId);
+            orders.attachSaga(orderId, sagaId, lostSagaId);
             Order order = orders.find(orderId).orElseThrow();
             outbox.add(orderTopic, orderId, sagaId, new OrderCreated(order.orderId(), order.customerId(),
                     order.amount(), order.currency(), order.paymentToken()));
@@ -143,10 +146,10 @@ public class OrderSagaHandler {
      * Ends the orders the saga machinery left PENDING past the saga timeout plus the grace. No LRA: rejected (the
      * process died before the saga started). An LRA the coordinator holds as Closing or Cancelling without getting
      * any further (seen after a coordinator crash): the order takes the outcome already decided, and its
-     * OrderOutcome event settles the participants. An LRA the coordinator has no record of (lost in a crash before
-     * it was stored): rejected, and settled the same way. An LRA still Active (its timer lost): cancelled at the
-     * coordinator, which compensates as usual. An LRA the coordinator gave up on answers 404 too, so its order
-     * is rejected the same way; the LRA itself stays for an operator (GET /admin/sagas/stuck).
+     * OrderOutcome event settles the participants. An LRA the coordinator has no record of (lost in a crash): the
+     * order gets a new saga, once. An LRA still Active (its timer lost): cancelled at the coordinator, which
+     * compensates as usual. An LRA the coordinator gave up on answers 404 too, but is listed as failed: its order is
+     * rejected and the LRA stays for an operator (GET /admin/sagas/stuck).
      */
     public void settleStuckOrders() {
         int orphans = orders.rejectOrphans(orphanAge);
@@ -187,17 +190,43 @@ public class OrderSagaHandler {
                 LOG.warnf("Order %s: its LRA is stuck %s; rejecting it as decided", order.orderId(), status);
                 reject(order.orderId(), null);
             }
-            case "unknown" -> {
-                // An LRA ends only once every participant, this order's own callback included, has answered;
-                // so an order still PENDING means the coordinator lost the LRA (it died before storing it).
-                LOG.warnf("Order %s: the coordinator has no record of its LRA; rejecting it", order.orderId());
-                reject(order.orderId(), null);
-            }
+            // An LRA ends only once every participant, this order's own callback included, has answered; so an
+            // order still PENDING means the coordinator lost the LRA in a crash.
+            case "unknown" -> restartLostSaga(order);
             case "Active" -> {
                 LOG.warnf("Order %s: its LRA outlived its time limit; cancelling it", order.orderId());
                 coordinator.cancel(order.sagaId());
             }
             default -> LOG.debugf("Order %s: LRA %s, left for an operator", order.orderId(), status);
+        }
+    }
+
+    /**
+     * Gives an order whose LRA the coordinator lost a new saga, once: a lost LRA calls no participant back, and every
+     * participant keys its work by order, so the new saga finds whatever the lost one did and finishes it. An order
+     * that lost its LRA again, or whose new saga cannot start before it is twice the stuck age, is rejected; so is
+     * one whose LRA the coordinator gave up on (listed as failed: a participant could not finish).
+     */
+    private void restartLostSaga(Order order) {
+        if (coordinator.hasGivenUp(order.sagaId())) {
+            LOG.warnf("Order %s: the coordinator gave up on its LRA %s; rejecting it, the LRA is left for an operator",
+                    order.orderId(), order.sagaId());
+            reject(order.orderId(), null);
+            return;
+        }
+        if (order.createdAt().isBefore(OffsetDateTime.now().minus(orphanAge.multipliedBy(2)))) {
+            LOG.warnf("Order %s: the coordinator has no record of its LRA %s either; rejecting it", order.orderId(),
+                    order.sagaId());
+            reject(order.orderId(), null);
+            return;
+        }
+        try {
+            sagas.restart(order.orderId(), order.sagaId());
+            LOG.warnf("Order %s: the coordinator has no record of its LRA %s (lost in a crash); started a new saga",
+                    order.orderId(), order.sagaId());
+        } catch (Exception e) {
+            LOG.warnf("Order %s: its LRA %s was lost and a new saga cannot start yet (%s)", order.orderId(),
+                    order.sagaId(), e.toString());
         }
     }
 

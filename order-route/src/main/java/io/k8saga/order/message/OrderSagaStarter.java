@@ -14,6 +14,8 @@ public class OrderSagaStarter {
 
     /** The exchange property that carries the order id into {@code direct:startOrderSaga}. */
     public static final String ORDER_ID = "orderId";
+    /** The exchange property naming the LRA the new one replaces (the coordinator lost it); absent for a first start. */
+    public static final String LOST_SAGA_ID = "lostSagaId";
 
     private final ProducerTemplate template;
 
@@ -23,8 +25,15 @@ public class OrderSagaStarter {
 
     /** Starts the order's LRA and publishes OrderCreated; the exception says why it could not. */
     public void start(String orderId) throws Exception {
-        Exchange done = template.send("direct:startOrderSaga",
-                exchange -> exchange.setProperty(ORDER_ID, orderId));
+        restart(orderId, null);
+    }
+
+    /** As {@link #start}, for an order whose LRA {@code lostSagaId} the coordinator no longer knows. */
+    public void restart(String orderId, String lostSagaId) throws Exception {
+        Exchange done = template.send("direct:startOrderSaga", exchange -> {
+            exchange.setProperty(ORDER_ID, orderId);
+            exchange.setProperty(LOST_SAGA_ID, lostSagaId);
+        });
         if (done.getException() != null) {
             throw done.getException();
         }

@@ -49,6 +49,16 @@ public class SagaCoordinator {
         return everyShard("/recovery/failed");
     }
 
+    /**
+     * True when the coordinator of {@code sagaId} lists it among the LRAs it gave up on, which it no longer knows
+     * otherwise (their status is unknown too).
+     */
+    public boolean hasGivenUp(String sagaId) {
+        String shard = shards.shardOf(sagaId).orElseThrow(() -> new IllegalArgumentException(
+                "LRA " + sagaId + " belongs to no configured coordinator"));
+        return list(shard + "/recovery/failed").stream().anyMatch(lra -> lra.sagaId().equals(sagaId));
+    }
+
     /** The LRA's status (Active, Closing, Cancelling, ...), or {@code unknown} when the coordinator has no record. */
     public String status(String sagaId) {
         return lraStatus.of(sagaId);

@@ -69,12 +69,15 @@ public class OrderRepository {
         return sql.count("SELECT COUNT(*) FROM orders" + filter.where(), filter.params().toArray());
     }
 
-    /** Records the order's LRA; false when it has one already or is no longer PENDING (rejected as an orphan). */
-    public boolean attachSaga(String orderId, String sagaId) {
+    /**
+     * Records the order's LRA, in place of {@code lostSagaId} (null: the order has none yet); false when it has
+     * another one or is no longer PENDING (rejected as an orphan).
+     */
+    public boolean attachSaga(String orderId, String sagaId, String lostSagaId) {
         OffsetDateTime now = OffsetDateTime.now();
         return sql.update("UPDATE orders SET saga_id = ?, saga_started_at = ?, updated_at = ?"
-                + " WHERE order_id = ? AND saga_id IS NULL AND status = 'PENDING'",
-                sagaId, now, now, orderId) == 1;
+                + " WHERE order_id = ? AND (saga_id IS NULL OR saga_id = ?) AND status = 'PENDING'",
+                sagaId, now, now, orderId, lostSagaId) == 1;
     }
 
     /** Rejects, with reason TIMEOUT, the PENDING orders created before {@code cutoff} that never got an LRA. */
@@ -134,10 +137,15 @@ public class OrderRepository {
                 order.updatedAt()) == 1;
     }
 
-    /** The PENDING orders created before {@code cutoff}, oldest first, at most {@code limit}. */
+    /**
+     * The PENDING orders whose time limit started before {@code cutoff} (at their LRA's start, or at their creation
+     * while they have none), oldest first, at most {@code limit}. (An LRA starts after its order is created, so the
+     * condition on created_at alone, which the index serves, holds for every such order.)
+     */
     public List<Order> pendingSince(OffsetDateTime cutoff, int limit) {
         return sql.list("SELECT " + COLUMNS + " FROM orders WHERE status = 'PENDING' AND created_at < ?"
-                + " ORDER BY created_at, order_id LIMIT ?", OrderRepository::map, cutoff, limit);
+                + " AND COALESCE(saga_started_at, created_at) < ? ORDER BY created_at, order_id LIMIT ?",
+                OrderRepository::map, cutoff, cutoff, limit);
     }
 
     /** Which of the given orders are no longer PENDING (or gone: an order whose saga never started is deleted). */

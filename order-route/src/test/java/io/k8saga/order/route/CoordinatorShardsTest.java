@@ -162,7 +162,7 @@ class CoordinatorShardsTest {
     private String pendingOrderOf(String sagaId) {
         String orderId = orders.place(new OrderRequest("c-shards", new BigDecimal("3.00"), "EUR", "tok_ok"), null)
                 .order().orderId();
-        orders.attachSaga(orderId, sagaId);
+        orders.attachSaga(orderId, sagaId, null);
         return orderId;
     }
 

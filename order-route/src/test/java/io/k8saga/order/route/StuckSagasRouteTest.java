@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Sagas that do not end by themselves, against the real coordinator: an LRA it gave up on is listed by
- * {@code GET /admin/sagas/stuck} with its order; orders whose LRA hangs in Closing or Cancelling, or was lost, are
- * settled by order-route and their outcome published; orders PENDING past the time limit are listed whatever the
- * coordinator says of them.
+ * {@code GET /admin/sagas/stuck} with its order; orders whose LRA hangs in Closing or Cancelling are settled by
+ * order-route and their outcome published; an order whose LRA was lost gets a new saga (once); orders PENDING past
+ * the time limit are listed whatever the coordinator says of them.
  */
 @QuarkusTest
 @QuarkusTestResource(SagaInfraResource.class)
@@ -66,6 +66,11 @@ class StuckSagasRouteTest {
                     && "FAILED".equals(e.get("reason")));
             assertThat(entry).extractingByKey("order").asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                     .containsEntry("orderId", orderId).containsEntry("status", "PENDING");
+
+            // Past the time limit the order is rejected, not given a new saga: the failed LRA is an operator's.
+            await().atMost(DEADLINE).untilAsserted(() -> given().get("/api/orders/" + orderId).then()
+                    .body("status", org.hamcrest.Matchers.equalTo("REJECTED"))
+                    .body("sagaId", org.hamcrest.Matchers.equalTo(lra)));
         } finally {
             participant.stop(0);
         }
@@ -108,11 +113,30 @@ class StuckSagasRouteTest {
     }
 
     @Test
-    void anOrderWhoseLraTheCoordinatorLostIsRejectedAndItsOutcomePublished() {
-        // As if the coordinator died before storing the LRA: it answers 404 for it.
+    void anOrderWhoseLraTheCoordinatorLostGetsANewSaga() {
+        // As if the coordinator had lost the LRA in a crash: it answers 404 for it.
         String lostSaga = SagaInfraResource.coordinatorUrl() + "/lra-coordinator/0_ffff7f000001_0_0_404";
         try (SagaTopics orderEvents = new SagaTopics("order-events")) {
             String orderId = pendingOrderOf(lostSaga);
+
+            // saga.timeout (8s) + saga.orphan-grace (2s), checked every second in the test profile.
+            String sagaId = await().atMost(DEADLINE).until(() -> given().get("/api/orders/" + orderId).then()
+                    .extract().<String>path("sagaId"), id -> !lostSaga.equals(id));
+            assertThat(sagaId).startsWith(SagaInfraResource.coordinatorUrl() + "/lra-coordinator/");
+            assertThat(LraClient.isActive(sagaId)).isTrue();
+            given().get("/api/orders/" + orderId).then().body("status", org.hamcrest.Matchers.equalTo("PENDING"));
+            var created = await().atMost(DEADLINE).until(() -> orderEvents.latest(orderId),
+                    record -> record != null && "OrderCreated".equals(SagaTopics.header(record, "eventType")));
+            assertThat(SagaTopics.header(created, SagaTopics.LRA_HEADER)).isEqualTo(sagaId);
+        }
+    }
+
+    @Test
+    void anOrderThatLostItsLraLongAgoIsRejectedAndItsOutcomePublished() {
+        String lostSaga = SagaInfraResource.coordinatorUrl() + "/lra-coordinator/0_ffff7f000001_0_0_405";
+        try (SagaTopics orderEvents = new SagaTopics("order-events")) {
+            // Older than twice the time limit plus the grace: a new saga of its own would have lost its LRA too.
+            String orderId = overdue(pendingOrderOf(lostSaga));
 
             // saga.timeout (8s) + saga.orphan-grace (2s), checked every second in the test profile.
             await().atMost(DEADLINE).untilAsserted(() -> given().get("/api/orders/" + orderId).then()
@@ -158,14 +182,15 @@ class StuckSagasRouteTest {
     private String pendingOrderOf(String sagaId) {
         String orderId = orders.place(new OrderRequest("c-stuck", new BigDecimal("3.00"), "EUR", "tok_ok"), null)
                 .order().orderId();
-        orders.attachSaga(orderId, sagaId);
+        orders.attachSaga(orderId, sagaId, null);
         return orderId;
     }
 
-    /** Makes the order look an hour old, far past saga.timeout plus saga.orphan-grace. */
+    /** Makes the order and its saga look an hour old, far past saga.timeout plus saga.orphan-grace. */
     private String overdue(String orderId) {
-        new Sql(dataSource).update("UPDATE orders SET created_at = ? WHERE order_id = ?",
-                OffsetDateTime.now().minusHours(1), orderId);
+        OffsetDateTime anHourAgo = OffsetDateTime.now().minusHours(1);
+        new Sql(dataSource).update("UPDATE orders SET created_at = ?, saga_started_at = CASE WHEN saga_id IS NULL"
+                + " THEN NULL ELSE ? END WHERE order_id = ?", anHourAgo, anHourAgo, orderId);
         return orderId;
     }
 
