@@ -1,6 +1,7 @@
 package io.k8saga.order.api;
 
 import io.k8saga.common.api.ApiException;
+import io.k8saga.common.lra.UnknownCoordinatorException;
 import io.k8saga.order.api.StuckSagas.StuckSaga;
 import io.k8saga.order.domain.Order;
 import io.k8saga.order.domain.OrderService;
@@ -51,14 +52,24 @@ public class SagaAdminApi {
                 if (order.sagaId() == null) {
                     bySaga.put("order " + order.orderId(), new StuckSaga(null, "NO_SAGA", null, OrderView.of(order)));
                 } else if (!bySaga.containsKey(order.sagaId())) {
-                    bySaga.put(order.sagaId(), new StuckSaga(order.sagaId(), "NOT_FINISHING",
-                            coordinator.status(order.sagaId()), OrderView.of(order)));
+                    bySaga.put(order.sagaId(), notFinishing(order));
                 }
             }
             List<StuckSaga> sagas = List.copyOf(bySaga.values());
             return new StuckSagas(Instant.now().toString(), sagas.size(), sagas);
         } catch (UncheckedIOException e) {
             throw new ApiException(503, null, "The LRA coordinator could not be asked: " + e.getMessage());
+        }
+    }
+
+    /** An order past its time limit, with what its coordinator says of its LRA; none when no shard listed owns it. */
+    private StuckSaga notFinishing(Order order) {
+        try {
+            return new StuckSaga(order.sagaId(), "NOT_FINISHING", coordinator.status(order.sagaId()),
+                    OrderView.of(order));
+        } catch (UnknownCoordinatorException e) {
+            // A shard since removed from the configuration: nobody here can ask it, a case for an operator.
+            return new StuckSaga(order.sagaId(), "UNKNOWN_COORDINATOR", null, OrderView.of(order));
         }
     }
 

@@ -88,6 +88,8 @@ class StuckSagasRouteTest {
             String lostOrder = overdue(pendingOrderOf(lost));
             String orphanOrder = overdue(orders.place(new OrderRequest("c-stuck", new BigDecimal("4.00"), "EUR",
                     "tok_ok"), null).order().orderId());
+            String foreign = "http://localhost:1/lra-coordinator/0_ffff7f000001_0_0_f0f";
+            String foreignOrder = overdue(pendingOrderOf(foreign));
             String recent = LraClient.start();
             pendingOrderOf(recent);
             String failed = LraClient.start();
@@ -102,6 +104,7 @@ class StuckSagasRouteTest {
             assertListed(stuck.getMap(bySaga(failed)), "FAILED", "FailedToCancel", failedOrder);
             assertListed(stuck.getMap(bySaga(active)), "NOT_FINISHING", "Active", activeOrder);
             assertListed(stuck.getMap(bySaga(lost)), "NOT_FINISHING", "unknown", lostOrder);
+            assertListed(stuck.getMap(bySaga(foreign)), "UNKNOWN_COORDINATOR", null, foreignOrder);
             Map<String, Object> orphan = stuck.getMap("sagas.find { it.order?.orderId == '" + orphanOrder + "' }");
             assertThat(orphan).containsEntry("sagaId", null).containsEntry("lraStatus", null);
             assertListed(orphan, "NO_SAGA", null, orphanOrder);
