@@ -80,6 +80,7 @@ cmd_deploy() {
       helm upgrade --install "$RELEASE" helm/saga --namespace "$NAMESPACE" --create-namespace --wait --timeout 10m
       ;;
     kustomize)
+      ensure_callback_keys
       kubectl apply -k k8s/overlays/kind
       kubectl -n "$NAMESPACE" wait --for=condition=complete job --all --timeout "${READY_TIMEOUT}s"
       kubectl -n "$NAMESPACE" wait --for=condition=available deployment --all --timeout "${READY_TIMEOUT}s"
@@ -88,6 +89,16 @@ cmd_deploy() {
     *) die "deploy takes helm or kustomize" ;;
   esac
   wait_for_api
+}
+
+# Creates the Secret with the key that signs the coordinator's callbacks to the routes, unless it exists: a random
+# key made here, never one committed to the repository (the chart makes its own).
+ensure_callback_keys() {
+  kubectl get namespace "$NAMESPACE" >/dev/null 2>&1 || kubectl create namespace "$NAMESPACE"
+  if ! kubectl -n "$NAMESPACE" get secret saga-callback-keys >/dev/null 2>&1; then
+    kubectl -n "$NAMESPACE" create secret generic saga-callback-keys \
+      --from-literal=keys="$(head -c 48 /dev/urandom | base64 -w0)"
+  fi
 }
 
 # Waits until each route answers through the ingress. A 404 from Traefik itself (no route yet) is plain text,

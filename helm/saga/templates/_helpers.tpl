@@ -103,6 +103,15 @@ shard hands out its LRA ids under its own URL (SAGA_COORDINATOR_ADVERTISED_URL),
 {{- end -}}
 {{- end }}
 
+{{/* saga.callbackKeysSecretName: the Secret with the keys that sign the coordinator's callbacks to every route. */}}
+{{- define "saga.callbackKeysSecretName" -}}
+{{- if .Values.routes.callbackKeys.existingSecret -}}
+{{- .Values.routes.callbackKeys.existingSecret -}}
+{{- else -}}
+{{- printf "%s-callback-keys" (include "saga.prefix" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end }}
+
 {{/* saga.dbSecretName: the Secret with a route's database username and password. */}}
 {{- define "saga.dbSecretName" -}}
 {{- if .values.database.existingSecret -}}
@@ -114,7 +123,8 @@ shard hands out its LRA ids under its own URL (SAGA_COORDINATOR_ADVERTISED_URL),
 
 {{/*
 saga.secretValue: a secret value that stays put: the given value, else (on upgrades) the one already stored in the
-Secret, else a new random one. (dict "root" $ "secret" <name> "key" <key> "value" <from values>)
+Secret, else a new random one of "length" characters (24 when not given).
+(dict "root" $ "secret" <name> "key" <key> "value" <from values> ["length" <n>])
 The lookup only runs on upgrades: an install has nothing to keep, and so `helm template` never needs a cluster.
 */}}
 {{- define "saga.secretValue" -}}
@@ -130,7 +140,7 @@ The lookup only runs on upgrades: an install has nothing to keep, and so `helm t
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- default (randAlphaNum 24) $stored -}}
+{{- default (randAlphaNum (.length | default 24)) $stored -}}
 {{- end -}}
 {{- end }}
 

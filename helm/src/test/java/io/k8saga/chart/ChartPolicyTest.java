@@ -419,7 +419,8 @@ class ChartPolicyTest {
             V1Container container = manifests.container(prefix + "-" + route);
             Map<String, String> env = manifests.configEnv(container);
             List<String> expectedKeys = new ArrayList<>(List.of("QUARKUS_PROFILE", "KAFKA_BROKERS",
-                    "LRA_COORDINATOR_URL", "PARTICIPANT_URL", "DB_URL", "DB_USER", "DB_PASSWORD", "SAGA_INSTANCE_ID"));
+                    "LRA_COORDINATOR_URL", "PARTICIPANT_URL", "DB_URL", "DB_USER", "DB_PASSWORD", "SAGA_INSTANCE_ID",
+                    "SAGA_CALLBACK_KEYS"));
             if (route.equals("order-route")) {
                 expectedKeys.add("SAGA_TIMEOUT");
                 expectedKeys.add("SAGA_ADMISSION_MAX_IN_FLIGHT");
@@ -428,7 +429,9 @@ class ChartPolicyTest {
                 expectedKeys.add("PAYMENT_MAX_AMOUNT");
             }
             assertThat(manifests.envKeys(container)).as(route).containsExactlyInAnyOrderElementsOf(expectedKeys);
-            assertThat(Manifests.secretEnv(container)).as(route).containsOnlyKeys("DB_USER", "DB_PASSWORD");
+            assertThat(Manifests.secretEnv(container)).as(route)
+                    .containsOnlyKeys("DB_USER", "DB_PASSWORD", "SAGA_CALLBACK_KEYS");
+            assertThat(Manifests.secretEnv(container).get("SAGA_CALLBACK_KEYS").getKey()).isEqualTo("keys");
             assertThat(Manifests.secretEnv(container).get("DB_USER").getKey()).isEqualTo("username");
             assertThat(Manifests.secretEnv(container).get("DB_PASSWORD").getKey()).isEqualTo("password");
             assertThat(env).as(route).containsEntry("QUARKUS_PROFILE", "pg")

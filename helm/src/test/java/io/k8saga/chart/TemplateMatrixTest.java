@@ -46,7 +46,10 @@ class TemplateMatrixTest {
         assertThat(manifests.names(V1StatefulSet.class)).containsExactlyInAnyOrder("saga-kafka", "saga-postgresql",
                 "saga-lra-coordinator");
         assertThat(manifests.names(V1Secret.class)).containsExactlyInAnyOrder("saga-order-route-db",
-                "saga-credit-route-db", "saga-payment-route-db", "saga-postgresql");
+                "saga-credit-route-db", "saga-payment-route-db", "saga-postgresql", "saga-callback-keys");
+        assertThat(manifests.ofType(V1Secret.class).stream()
+                .filter(secret -> secret.getMetadata().getName().equals("saga-callback-keys")).findFirst()
+                .orElseThrow().getData().get("keys")).as("a random callback key long enough to sign with").hasSize(48);
         assertThat(manifests.names(V1Ingress.class)).containsExactly("saga-api");
         assertThat(manifests.ofType(V1NetworkPolicy.class)).hasSize(6);
         assertThat(manifests.custom()).isEmpty();
@@ -61,8 +64,9 @@ class TemplateMatrixTest {
         Map<String, String> env = manifests.configEnv(manifests.container("saga-credit-route"));
         assertThat(env).containsEntry("KAFKA_BROKERS", "kafka-0.kafka.data.svc:9092,kafka-1.kafka.data.svc:9092")
                 .containsEntry("DB_URL", "jdbc:postgresql://pg.data.svc:5432/credit?sslmode=require");
-        assertThat(Manifests.secretEnv(manifests.container("saga-credit-route")).values())
-                .allMatch(ref -> ref.getName().equals("credit-db-credentials"));
+        assertThat(Manifests.secretEnv(manifests.container("saga-credit-route")))
+                .allSatisfy((name, ref) -> assertThat(ref.getName()).isEqualTo(name.equals("SAGA_CALLBACK_KEYS")
+                        ? "saga-callback-keys-2026" : "credit-db-credentials"));
         assertThat(manifests.configEnv(manifests.containers().stream()
                         .filter(c -> c.ownerKind().equals("Job")).findFirst().orElseThrow().container()))
                 .as("the topics Job creates the topics on the external Kafka")

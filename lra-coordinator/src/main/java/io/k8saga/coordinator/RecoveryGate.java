@@ -11,7 +11,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -32,6 +34,8 @@ public class RecoveryGate {
     private static final String SCAN_HEADER = "X-Saga-Recovery-Scan";
 
     private final URI recovery;
+    /** The header's value: a secret of this process, so no other caller can pass the closed gate with it. */
+    private final String scanToken = newToken();
     private volatile boolean open;
 
     RecoveryGate(@ConfigProperty(name = "quarkus.http.port") int port) {
@@ -46,11 +50,17 @@ public class RecoveryGate {
 
     @ServerRequestFilter(preMatching = true)
     public Optional<Response> holdUntilRecovered(ContainerRequestContext request) {
-        if (open || request.getHeaderString(SCAN_HEADER) != null) {
+        if (open || scanToken.equals(request.getHeaderString(SCAN_HEADER))) {
             return Optional.empty();
         }
         return Optional.of(Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.TEXT_PLAIN_TYPE)
                 .header("Retry-After", "1").entity("the coordinator is recovering stored LRAs").build());
+    }
+
+    private static String newToken() {
+        byte[] token = new byte[24];
+        new SecureRandom().nextBytes(token);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
     }
 
     boolean isOpen() {
@@ -60,7 +70,7 @@ public class RecoveryGate {
     /** Asks this coordinator for its recovery scan (GET /recovery runs one) until it answers, then opens. */
     private void scanUntilDone() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest scan = HttpRequest.newBuilder(recovery).header(SCAN_HEADER, "1").timeout(Duration.ofMinutes(1))
+        HttpRequest scan = HttpRequest.newBuilder(recovery).header(SCAN_HEADER, scanToken).timeout(Duration.ofMinutes(1))
                 .GET().build();
         while (!open) {
             try {

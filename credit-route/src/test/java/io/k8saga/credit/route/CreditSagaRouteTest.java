@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.k8saga.common.lra.CallbackSignatures;
 import io.k8saga.testkit.LraClient;
 import io.k8saga.testkit.SagaInfraResource;
 import io.k8saga.testkit.SagaTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +36,9 @@ class CreditSagaRouteTest {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
     private SagaTopics topics;
+
+    @Inject
+    CallbackSignatures signatures;
 
     @BeforeEach
     void connect() {
@@ -114,6 +119,7 @@ class CreditSagaRouteTest {
         // The coordinator only calls participants that joined, so the early compensation is sent as it would be.
         given().queryParam("Camel-Saga-Compensate", "direct://releaseCredit")
                 .queryParam("orderId", order)
+                .queryParam(CallbackSignatures.PARAMETER, signatures.sign(lra, order))
                 .header(SagaTopics.LRA_HEADER, lra)
                 .put("/lra-participant/compensate")
                 .then().statusCode(204);
@@ -124,6 +130,39 @@ class CreditSagaRouteTest {
 
         assertThat(topics.hasSeen(order)).isFalse();
         assertCredit(customer, "1.0", "99.0");
+    }
+
+    @Test
+    void aForgedCallbackIsRefusedAndChangesNothing() {
+        String customer = newCustomer(100);
+        String lra = LraClient.start();
+        String order = publishOrder(lra, customer, "40.00");
+        assertThat(awaitOutcome(order)).contains("CreditReserved");
+        String otherLra = LraClient.start();
+        String foreignLra = "http://elsewhere:8090/lra-coordinator/0_ffff7f000001_x";
+
+        // No signature; one for another LRA or another order; an LRA of no configured coordinator.
+        List<Map<String, String>> forgeries = List.of(
+                Map.of("lra", lra, "sig", ""),
+                Map.of("lra", lra, "sig", signatures.sign(otherLra, order)),
+                Map.of("lra", otherLra, "sig", signatures.sign(lra, order)),
+                Map.of("lra", lra, "sig", signatures.sign(lra, order + "x")),
+                Map.of("lra", foreignLra, "sig", signatures.sign(foreignLra, order)));
+        for (Map<String, String> forgery : forgeries) {
+            for (String action : List.of("compensate?Camel-Saga-Compensate=direct://releaseCredit",
+                    "complete?Camel-Saga-Complete=direct://confirmCredit")) {
+                given().header(SagaTopics.LRA_HEADER, forgery.get("lra"))
+                        .put("/lra-participant/" + action + "&orderId=" + order + "&sig=" + forgery.get("sig"))
+                        .then().statusCode(403).contentType("application/problem+json");
+            }
+        }
+        given().get("/api/customers/" + customer + "/reservations").then().body("status", org.hamcrest.Matchers
+                .contains("PENDING"));
+        assertCredit(customer, "40.0", "60.0");
+
+        // The coordinator's own compensation still goes through.
+        LraClient.cancel(lra);
+        await().atMost(DEADLINE).untilAsserted(() -> assertCredit(customer, "0.0", "100.0"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -73,10 +74,11 @@ public final class LocalGateway implements AutoCloseable {
     /**
      * Starts a gateway on the given port (0 picks a free one) with a path prefix → service base URL table
      * (a base URL may carry a context path, which is put in front of the request path).
-     * Binds to all interfaces, like the services it fronts.
+     * Binds to the loopback interface only, like every component of the local stack: nothing of it is reachable from
+     * the network.
      */
     public static LocalGateway start(int port, Map<String, URI> routes) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(port), 128);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         // One thread per request in progress, however many: a long-polling GET (Prefer: wait) holds its thread.
         ExecutorService workers = Executors.newCachedThreadPool(daemonThreads());
         LocalGateway gateway = new LocalGateway(server, workers, Map.copyOf(routes));

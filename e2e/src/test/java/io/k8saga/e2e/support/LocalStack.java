@@ -122,6 +122,11 @@ public final class LocalStack {
         return "http://" + host + ":" + (portOf("lra-coordinator") + shard);
     }
 
+    /** The base URL of a route service itself (order-route, credit-route, payment-route), not behind the gateway. */
+    public URI serviceUrl(String route) {
+        return URI.create("http://127.0.0.1:" + portOf(route));
+    }
+
     /** The Kafka broker's bootstrap address, for tests that act on consumer groups. */
     public String kafkaBootstrap() {
         return "127.0.0.1:" + portOf("kafka");

@@ -9,6 +9,7 @@ import io.k8saga.common.message.InvalidEventException;
 import io.k8saga.common.message.Outbox;
 import io.k8saga.order.domain.Order;
 import io.k8saga.order.domain.OrderService;
+import io.k8saga.order.domain.OrderStatus;
 import io.k8saga.order.domain.RejectionReason;
 import io.k8saga.order.domain.SagaAdmission;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -76,6 +77,27 @@ public class OrderSagaHandler {
         admission.sagaStarted(orderId, sagaId);
     }
 
+    /**
+     * Refuses, before anything is done or any coordinator called, a saga event that is not about a PENDING order of
+     * this LRA: the order must exist, still be open and have recorded the very LRA the record's header names. Such
+     * an event is forged, or late (its saga ended, or was replaced after its coordinator lost it); it goes to the
+     * dead letters and its partition moves on.
+     */
+    public void requireOpenSaga(String orderId, String sagaId) {
+        Optional<Order> order = orderId == null ? Optional.empty() : orders.find(orderId);
+        if (order.isEmpty()) {
+            throw new InvalidEventException("saga event for an unknown order " + orderId);
+        }
+        if (order.get().status() != OrderStatus.PENDING) {
+            throw new InvalidEventException("saga event for order " + orderId + ", which is " + order.get().status()
+                    + " already");
+        }
+        if (sagaId == null || !sagaId.equals(order.get().sagaId())) {
+            throw new InvalidEventException("saga event for order " + orderId + " names LRA " + sagaId
+                    + ", not the order's saga " + order.get().sagaId());
+        }
+    }
+
     public boolean isRefusal(CreditEvent event) {
         requireSagaEvent(event == null ? null : event.type(), event);
         return event.type() != CreditEvent.Type.CREDIT_RESERVED;
@@ -97,9 +119,10 @@ public class OrderSagaHandler {
         if (event.type() != PaymentEvent.Type.PAYMENT_AUTHORIZED) {
             return false;
         }
+        // requireOpenSaga found the order just before; one gone since approves nothing.
         return orders.find(event.orderId())
                 .map(order -> OffsetDateTime.now().isBefore(sagaStart(order).plus(closeBy)))
-                .orElse(true);
+                .orElse(false);
     }
 
     /** When the order's LRA started (its time limit runs from then); orders stored before V5 record only creation. */

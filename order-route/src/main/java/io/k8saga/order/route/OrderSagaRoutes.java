@@ -55,13 +55,16 @@ public class OrderSagaRoutes extends RouteBuilder {
         from("direct:approveOrder").routeId("approveOrder")
                 .bean(handler, "approve(${header.orderId}, ${header.Long-Running-Action})");
 
-        // Credit refusals end the saga; CreditReserved is payment-route's cue, not ours. The effect here is a call
-        // to the coordinator, so the inbox records the event after it: a crash in between repeats the call, and
+        // Every event acted on must be about a PENDING order and name its LRA (requireOpenSaga), else it is a dead
+        // letter. Credit refusals end the saga; CreditReserved is payment-route's cue, not ours (and may come after
+        // the payment ended the saga). The effect here is a call to the coordinator, so the inbox records the event
+        // after it: a crash in between repeats the event, which the ended order then sends to the dead letters, or
         // ending an LRA that has ended already is dropped as such (EventFailures).
         consumers.consume(this, "{{saga.topics.customers}}", "consumeCustomerEvents", route -> route
                 .filter(method(inbox, "isNew(${header.eventId})"))
                     .unmarshal().json(CreditEvent.class)
                     .filter(method(handler, "isRefusal"))
+                        .bean(handler, "requireOpenSaga(${body.orderId}, ${header.Long-Running-Action})")
                         .bean(handler, "creditRefused")
                         .to("direct:compensateOrderSaga")
                     .end()
@@ -75,6 +78,7 @@ public class OrderSagaRoutes extends RouteBuilder {
         consumers.consume(this, "{{saga.topics.payments}}", "consumePaymentEvents", route -> route
                 .filter(method(inbox, "isNew(${header.eventId})"))
                     .unmarshal().json(PaymentEvent.class)
+                    .bean(handler, "requireOpenSaga(${body.orderId}, ${header.Long-Running-Action})")
                     .choice()
                         .when(method(handler, "approves"))
                             .to("direct:completeOrderSaga")

@@ -11,6 +11,7 @@ import io.k8saga.common.db.Sql;
 import io.k8saga.order.domain.OrderRequest;
 import io.k8saga.order.domain.OrderService;
 import io.k8saga.order.domain.OrderStatus;
+import io.k8saga.common.lra.CallbackSignatures;
 import io.k8saga.testkit.LraClient;
 import io.k8saga.testkit.SagaInfraResource;
 import io.k8saga.testkit.SagaTopics;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,6 +55,9 @@ class OrderSagaRouteTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    CallbackSignatures signatures;
 
     private SagaTopics topics;
 
@@ -166,6 +171,49 @@ class OrderSagaRouteTest {
     }
 
     @Test
+    void anEventNotAboutAPendingOrderOfItsLraIsDeadLetteredWithoutACoordinatorCall() {
+        String orderId = placeOrder("{\"customerId\":\"c-16\",\"amount\":20}");
+        String sagaId = sagaIdOf(orderId);
+        String otherLra = LraClient.start();
+        String approved = placeOrder("{\"customerId\":\"c-16\",\"amount\":5}");
+        publish("payment-events", approved, sagaIdOf(approved), paymentEvent("PaymentAuthorized", approved));
+        awaitStatus(approved, "APPROVED");
+        String unknown = "nobody-" + UUID.randomUUID();
+
+        try (SagaTopics paymentLetters = new SagaTopics("payment-events.dlq");
+                SagaTopics creditLetters = new SagaTopics("customer-events.dlq")) {
+            // Another (real) LRA than the order's; an order that does not exist; an order that has ended.
+            publish("payment-events", orderId, otherLra, paymentEvent("PaymentAuthorized", orderId));
+            publish("customer-events", orderId, otherLra, creditEvent("CreditLimitExceeded", orderId));
+            publish("payment-events", unknown, otherLra, paymentEvent("PaymentAuthorized", unknown));
+            publish("payment-events", approved, sagaIdOf(approved), paymentEvent("PaymentDeclined", approved));
+
+            for (String key : List.of(orderId, unknown, approved)) {
+                ConsumerRecord<String, String> letter = await().atMost(DEADLINE)
+                        .until(() -> paymentLetters.latest(key), Objects::nonNull);
+                assertThat(SagaTopics.header(letter, "deadLetterReason")).contains("InvalidEventException");
+            }
+            await().atMost(DEADLINE).until(() -> creditLetters.latest(orderId), Objects::nonNull);
+        }
+        // No coordinator call: both LRAs are still active, and the orders are as they were.
+        assertThat(LraClient.isActive(sagaId)).isTrue();
+        assertThat(LraClient.isActive(otherLra)).isTrue();
+        Order order = orders.find(orderId).orElseThrow();
+        assertThat(order.status()).isEqualTo(OrderStatus.PENDING);
+        assertThat(order.rejectionReason()).isNull();
+        given().get("/api/orders/" + approved).then().body("status", equalTo("APPROVED"));
+
+        // The order's own saga still ends by its own event.
+        publish("payment-events", orderId, sagaId, paymentEvent("PaymentAuthorized", orderId));
+        awaitStatus(orderId, "APPROVED");
+    }
+
+    private static String paymentEvent(String type, String orderId) {
+        return "{\"type\":\"" + type + "\",\"orderId\":\"" + orderId
+                + "\",\"paymentId\":\"p-" + orderId + "\",\"amount\":20.00,\"currency\":\"EUR\"}";
+    }
+
+    @Test
     void aSagaNobodyAnswersTimesOut() {
         // saga.timeout is 8s in the test profile
         String orderId = placeOrder("{\"customerId\":\"c-7\",\"amount\":20}");
@@ -233,9 +281,14 @@ class OrderSagaRouteTest {
 
         for (String callback : List.of("compensate?Camel-Saga-Compensate=direct://rejectOrder",
                 "complete?Camel-Saga-Complete=direct://approveOrder")) {
+            // Signed as if an LRA had been joined for this order: the order's own saga id still decides.
             given().header("Long-Running-Action", otherLra)
-                    .put("/lra-participant/" + callback + "&orderId=" + orderId)
+                    .put("/lra-participant/" + callback + "&orderId=" + orderId + "&sig="
+                            + signatures.sign(otherLra, orderId))
                     .then().statusCode(204);
+            given().header("Long-Running-Action", sagaId)
+                    .put("/lra-participant/" + callback + "&orderId=" + orderId)
+                    .then().statusCode(403);
         }
 
         given().get("/api/orders/" + orderId).then().body("status", equalTo("PENDING"));
@@ -252,7 +305,8 @@ class OrderSagaRouteTest {
                 .order().orderId();
         String lostLra = LraClient.start();
         given().header("Long-Running-Action", lostLra)
-                .put("/lra-participant/compensate?Camel-Saga-Compensate=direct://rejectOrder&orderId=" + orderId)
+                .put("/lra-participant/compensate?Camel-Saga-Compensate=direct://rejectOrder&orderId=" + orderId
+                        + "&sig=" + signatures.sign(lostLra, orderId))
                 .then().statusCode(204);
         assertThat(orders.find(orderId).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
 

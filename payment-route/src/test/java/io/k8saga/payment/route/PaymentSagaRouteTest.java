@@ -6,11 +6,13 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
+import io.k8saga.common.lra.CallbackSignatures;
 import io.k8saga.testkit.LraClient;
 import io.k8saga.testkit.SagaInfraResource;
 import io.k8saga.testkit.SagaTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
@@ -29,6 +31,9 @@ class PaymentSagaRouteTest {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
     private SagaTopics topics;
+
+    @Inject
+    CallbackSignatures signatures;
 
     @BeforeEach
     void connect() {
@@ -122,6 +127,7 @@ class PaymentSagaRouteTest {
         String order = UUID.randomUUID().toString();
         given().queryParam("Camel-Saga-Compensate", "direct://voidPayment")
                 .queryParam("orderId", order)
+                .queryParam(CallbackSignatures.PARAMETER, signatures.sign(lra, order))
                 .header(SagaTopics.LRA_HEADER, lra)
                 .put("/lra-participant/compensate")
                 .then().statusCode(204);

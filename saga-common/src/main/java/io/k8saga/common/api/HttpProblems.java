@@ -136,7 +136,8 @@ public class HttpProblems {
         }
     }
 
-    static Future<Void> write(RoutingContext context, int status, String field, String detail) {
+    /** Answers {@code status} with a problem body naming {@code field} (may be null), unless already answered. */
+    public static Future<Void> write(RoutingContext context, int status, String field, String detail) {
         if (context.response().ended()) {
             return Future.succeededFuture();
         }

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * Camel's LRA client with time limits and shards. Every request carries the request time limit and runs on the
  * client with the connect time limit ({@link CoordinatorHttp}). A new LRA starts on the shard whose turn it is, and
  * on the next one when that start fails ({@link ShardSelector}); join, close and cancel go to the coordinator named
- * in the LRA id, as in Camel, but only when it is one of ours. Whether each shard answered its last call is told to
- * {@link CoordinatorShards}.
+ * in the LRA id, as in Camel, but only when it is one of ours; a join signs the step's callback URLs. Whether
+ * each shard answered its last call is told to {@link CoordinatorShards}.
  */
 final class ShardedLraClient extends LRAClient {
 
@@ -33,12 +33,15 @@ final class ShardedLraClient extends LRAClient {
     private final CoordinatorShards shards;
     private final CoordinatorHttp http;
     private final ShardSelector selector;
+    private final CallbackSignatures signatures;
 
-    ShardedLraClient(LRASagaService service, CoordinatorShards shards, CoordinatorHttp http, ShardSelector selector) {
+    ShardedLraClient(LRASagaService service, CoordinatorShards shards, CoordinatorHttp http, ShardSelector selector,
+            CallbackSignatures signatures) {
         super(service, http.client());
         this.shards = shards;
         this.http = http;
         this.selector = selector;
+        this.signatures = signatures;
     }
 
     @Override
@@ -46,8 +49,16 @@ final class ShardedLraClient extends LRAClient {
         return start(selector.order(), 0, exchange, null);
     }
 
+    /** Joins with callback URLs signed for this LRA and the step's order ({@link CallbackGuard} checks them). */
     @Override
     public CompletableFuture<Void> join(URL lra, LRASagaStep step, Exchange exchange) {
+        String orderId = step.getOptions().get(CallbackSignatures.ORDER_ID);
+        if (orderId == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("a saga step needs the option "
+                    + CallbackSignatures.ORDER_ID + ": its callbacks are signed for the order they act on"));
+        }
+        // Camel builds both callback URLs from the step's options, a map made for this one join.
+        step.getOptions().put(CallbackSignatures.PARAMETER, signatures.sign(lra.toString(), orderId));
         return toOurs(lra, () -> super.join(lra, step, exchange));
     }
 

@@ -21,17 +21,20 @@ public class ShardedLraSagaService extends LRASagaService {
     private final CoordinatorShards shards;
     private final CoordinatorHttp http;
     private final Duration shardBackoff;
+    private final CallbackSignatures signatures;
 
     ShardedLraSagaService(CoordinatorShards shards, CoordinatorHttp http,
-            @ConfigProperty(name = "saga.coordinator.shard-backoff") Duration shardBackoff) {
+            @ConfigProperty(name = "saga.coordinator.shard-backoff") Duration shardBackoff,
+            CallbackSignatures signatures) {
         this.shards = shards;
         this.http = http;
         this.shardBackoff = shardBackoff;
+        this.signatures = signatures;
     }
 
     @Override
     protected LRAClient createLRAClient() {
         return new ShardedLraClient(this, shards, http, new ShardSelector(shards.all(), shardBackoff,
-                Clock.systemUTC()));
+                Clock.systemUTC()), signatures);
     }
 }
