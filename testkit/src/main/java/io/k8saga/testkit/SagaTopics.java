@@ -61,10 +61,13 @@ public final class SagaTopics implements AutoCloseable {
         send(topic, key, json, Map.of(LRA_HEADER, lraId), eventId);
     }
 
-    /** Publishes an {@code OrderOutcome} for the order on order-events, as order-route does when an order is final. */
-    public void publishOrderOutcome(String orderId, String decision) {
+    /**
+     * Publishes an {@code OrderOutcome} for the order on order-events, with the order's LRA in its header, as
+     * order-route does when an order is final.
+     */
+    public void publishOrderOutcome(String orderId, String lraId, String decision) {
         send("order-events", orderId, "{\"orderId\":\"" + orderId + "\",\"decision\":\"" + decision + "\"}",
-                Map.of(EVENT_TYPE_HEADER, "OrderOutcome"), UUID.randomUUID().toString());
+                Map.of(EVENT_TYPE_HEADER, "OrderOutcome", LRA_HEADER, lraId), UUID.randomUUID().toString());
     }
 
     private void send(String topic, String key, String json, Map<String, String> headers, String eventId) {

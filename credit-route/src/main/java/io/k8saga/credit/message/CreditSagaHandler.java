@@ -1,12 +1,12 @@
 package io.k8saga.credit.message;
 
 import io.k8saga.common.api.Formats;
-import io.k8saga.common.db.Retry;
 import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.OrderCreated;
 import io.k8saga.common.events.OrderOutcome;
 import io.k8saga.common.message.Inbox;
 import io.k8saga.common.message.InvalidEventException;
+import io.k8saga.common.message.JoinedSagas;
 import io.k8saga.common.message.Outbox;
 import io.k8saga.credit.domain.CreditService;
 import io.k8saga.credit.domain.ReservationStatus;
@@ -23,13 +23,15 @@ public class CreditSagaHandler {
     private final CreditService credit;
     private final Inbox inbox;
     private final Outbox outbox;
+    private final JoinedSagas joinedSagas;
     private final String creditTopic;
 
-    CreditSagaHandler(CreditService credit, Inbox inbox, Outbox outbox,
+    CreditSagaHandler(CreditService credit, Inbox inbox, Outbox outbox, JoinedSagas joinedSagas,
             @ConfigProperty(name = "saga.topics.customers") String creditTopic) {
         this.credit = credit;
         this.inbox = inbox;
         this.outbox = outbox;
+        this.joinedSagas = joinedSagas;
         this.creditTopic = creditTopic;
     }
 
@@ -50,6 +52,7 @@ public class CreditSagaHandler {
      */
     public void reserve(OrderCreated order, String eventId, String sagaId) {
         inbox.applyOnce(eventId, () -> {
+            joinedSagas.joined(order.orderId(), sagaId);
             ReservationStatus status = credit.reserve(order.orderId(), order.customerId(), order.amount());
             CreditEvent.Type outcome = switch (status) {
                 case PENDING, CONFIRMED -> CreditEvent.Type.CREDIT_RESERVED;
@@ -66,20 +69,20 @@ public class CreditSagaHandler {
     /**
      * Settles the reservation by the order's outcome, in one transaction with the inbox record: confirmed for an
      * approved order, released for a rejected one (a tombstone when nothing was reserved yet). Whatever the
-     * coordinator's callbacks did before, the reservation ends as the order did.
+     * coordinator's callbacks did before, the reservation ends as the order did. Only an outcome of the saga this
+     * step joined ({@code sagaId}, the event's LRA), and never one that reverses an earlier outcome (JoinedSagas).
      */
-    public void settle(OrderOutcome outcome, String eventId) {
-        inbox.applyOnce(eventId, outcome.settlement(credit::confirm, credit::settleRejected));
+    public void settle(OrderOutcome outcome, String eventId, String sagaId) {
+        inbox.applyOnce(eventId, joinedSagas.settlement(outcome, sagaId, credit::confirm, credit::settleRejected));
     }
 
-    public void release(String orderId) {
-        Retry.onConflict(() -> {
-            credit.release(orderId);
-            return orderId;
-        });
+    /** Compensation of the LRA {@code sagaId}: the credit goes back, if this step joined that saga. */
+    public void release(String orderId, String sagaId) {
+        joinedSagas.onCallback(orderId, sagaId, "compensation", () -> credit.release(orderId));
     }
 
-    public void confirm(String orderId) {
-        credit.confirm(orderId);
+    /** Completion of the LRA {@code sagaId}: the reservation becomes permanent, if this step joined that saga. */
+    public void confirm(String orderId, String sagaId) {
+        joinedSagas.onCallback(orderId, sagaId, "completion", () -> credit.confirm(orderId));
     }
 }

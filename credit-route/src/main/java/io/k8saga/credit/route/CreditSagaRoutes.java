@@ -36,7 +36,7 @@ public class CreditSagaRoutes extends RouteBuilder {
                     .choice()
                         .when(header(EventHeaders.EVENT_TYPE).isEqualTo(OrderOutcome.class.getSimpleName()))
                             .unmarshal().json(OrderOutcome.class)
-                            .bean(handler, "settle(${body}, ${header.eventId})")
+                            .bean(handler, "settle(${body}, ${header.eventId}, ${header.Long-Running-Action})")
                         .otherwise()
                             .unmarshal().json(OrderCreated.class)
                             .bean(handler, "validate")
@@ -56,10 +56,10 @@ public class CreditSagaRoutes extends RouteBuilder {
 
         // Compensation: the saga was cancelled, so the credit goes back (or a tombstone refuses a late reserve).
         from("direct:releaseCredit").routeId("releaseCredit")
-                .bean(handler, "release(${header.orderId})");
+                .bean(handler, "release(${header.orderId}, ${header.Long-Running-Action})");
 
         // Completion: the saga succeeded, so the reservation becomes permanent.
         from("direct:confirmCredit").routeId("confirmCredit")
-                .bean(handler, "confirm(${header.orderId})");
+                .bean(handler, "confirm(${header.orderId}, ${header.Long-Running-Action})");
     }
 }

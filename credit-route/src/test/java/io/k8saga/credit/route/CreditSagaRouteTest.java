@@ -72,20 +72,51 @@ class CreditSagaRouteTest {
     @Test
     void theOrdersOutcomeSettlesTheReservationWhateverTheCallbacksDid() {
         String customer = newCustomer(100);
-        String rejected = publishOrder(LraClient.start(), customer, "30.00");
-        String approved = publishOrder(LraClient.start(), customer, "20.00");
+        String rejectedLra = LraClient.start();
+        String approvedLra = LraClient.start();
+        String closedLra = LraClient.start();
+        String rejected = publishOrder(rejectedLra, customer, "30.00");
+        String approved = publishOrder(approvedLra, customer, "20.00");
+        String closed = publishOrder(closedLra, customer, "10.00");
         assertThat(awaitOutcome(rejected)).contains("CreditReserved");
         assertThat(awaitOutcome(approved)).contains("CreditReserved");
+        assertThat(awaitOutcome(closed)).contains("CreditReserved");
 
         // No LRA callback at all: the rejection alone gives the credit back, the approval keeps it.
-        topics.publishOrderOutcome(rejected, "REJECTED");
-        topics.publishOrderOutcome(approved, "APPROVED");
-        await().atMost(DEADLINE).untilAsserted(() -> assertCredit(customer, "20.0", "80.0"));
+        topics.publishOrderOutcome(rejected, rejectedLra, "REJECTED");
+        topics.publishOrderOutcome(approved, approvedLra, "APPROVED");
+        await().atMost(DEADLINE).untilAsserted(() -> assertCredit(customer, "30.0", "70.0"));
 
-        // An order rejected after its reservation was confirmed (the order's decision overtook a completion):
-        // the order is what counts, so the credit comes back.
-        topics.publishOrderOutcome(approved, "REJECTED");
-        await().atMost(DEADLINE).untilAsserted(() -> assertCredit(customer, "0.0", "100.0"));
+        // An order rejected after the close had confirmed its reservation (the coordinator's timer cancelled the
+        // saga while its close was under way): the order is what counts, so the credit comes back.
+        LraClient.close(closedLra);
+        await().atMost(DEADLINE).until(() -> !LraClient.isActive(closedLra));
+        topics.publishOrderOutcome(closed, closedLra, "REJECTED");
+        await().atMost(DEADLINE).untilAsserted(() -> assertCredit(customer, "20.0", "80.0"));
+    }
+
+    @Test
+    void anOutcomeOfAnotherSagaOrAgainstAnEarlierOutcomeIsDeadLetteredAndChangesNothing() {
+        String customer = newCustomer(100);
+        String lra = LraClient.start();
+        String order = publishOrder(lra, customer, "25.00");
+        assertThat(awaitOutcome(order)).contains("CreditReserved");
+
+        try (SagaTopics deadLetters = new SagaTopics("order-events.dlq")) {
+            topics.publishOrderOutcome(order, LraClient.start(), "REJECTED");
+            await().atMost(DEADLINE).until(() -> deadLetters.latest(order) != null);
+            assertThat(SagaTopics.header(deadLetters.latest(order), "deadLetterReason")).contains("joined");
+            assertCredit(customer, "25.0", "75.0");
+
+            topics.publishOrderOutcome(order, lra, "APPROVED");
+            topics.publishOrderOutcome(order, lra, "REJECTED");
+            await().atMost(DEADLINE).until(() -> SagaTopics.header(deadLetters.latest(order), "deadLetterReason")
+                    .contains("APPROVED already"));
+        }
+        // The approval confirmed the reservation; the REJECTED after it released nothing.
+        given().get("/api/customers/" + customer + "/reservations").then()
+                .body("status", org.hamcrest.Matchers.contains("CONFIRMED"));
+        assertCredit(customer, "25.0", "75.0");
     }
 
     @Test

@@ -147,7 +147,7 @@ public class OrderSagaHandler {
     public void approve(String orderId, String sagaId) {
         QuarkusTransaction.requiringNew().run(() -> {
             if (orders.approve(orderId, sagaId)) {
-                outbox.add(orderTopic, orderId, null, new OrderOutcome(orderId, OrderOutcome.Decision.APPROVED));
+                publishOutcome(orderId, OrderOutcome.Decision.APPROVED);
             }
         });
     }
@@ -160,9 +160,15 @@ public class OrderSagaHandler {
     public void reject(String orderId, String sagaId) {
         QuarkusTransaction.requiringNew().run(() -> {
             if (orders.reject(orderId, sagaId)) {
-                outbox.add(orderTopic, orderId, null, new OrderOutcome(orderId, OrderOutcome.Decision.REJECTED));
+                publishOutcome(orderId, OrderOutcome.Decision.REJECTED);
             }
         });
+    }
+
+    /** Stores the order's outcome event with the order's LRA in its header: participants settle only their saga's. */
+    private void publishOutcome(String orderId, OrderOutcome.Decision decision) {
+        String orderSaga = orders.find(orderId).map(Order::sagaId).orElse(null);
+        outbox.add(orderTopic, orderId, orderSaga, new OrderOutcome(orderId, decision));
     }
 
     /**

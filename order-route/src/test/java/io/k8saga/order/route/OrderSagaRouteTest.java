@@ -108,6 +108,8 @@ class OrderSagaRouteTest {
                 record -> record != null && "OrderOutcome".equals(SagaTopics.header(record, "eventType")));
         assertThat(outcome.value()).contains("\"decision\":\"APPROVED\"");
         assertThat(SagaTopics.header(outcome, "eventId")).isNotBlank();
+        // The participants settle only by an outcome of the saga they joined.
+        assertThat(SagaTopics.header(outcome, SagaTopics.LRA_HEADER)).isEqualTo(sagaId);
     }
 
     @Test

@@ -1,12 +1,12 @@
 package io.k8saga.payment.message;
 
 import io.k8saga.common.api.Formats;
-import io.k8saga.common.db.Retry;
 import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.OrderOutcome;
 import io.k8saga.common.events.PaymentEvent;
 import io.k8saga.common.message.Inbox;
 import io.k8saga.common.message.InvalidEventException;
+import io.k8saga.common.message.JoinedSagas;
 import io.k8saga.common.message.Outbox;
 import io.k8saga.payment.domain.Payment;
 import io.k8saga.payment.domain.PaymentService;
@@ -26,13 +26,15 @@ public class PaymentSagaHandler {
     private final PaymentService payments;
     private final Inbox inbox;
     private final Outbox outbox;
+    private final JoinedSagas joinedSagas;
     private final String paymentTopic;
 
-    PaymentSagaHandler(PaymentService payments, Inbox inbox, Outbox outbox,
+    PaymentSagaHandler(PaymentService payments, Inbox inbox, Outbox outbox, JoinedSagas joinedSagas,
             @ConfigProperty(name = "saga.topics.payments") String paymentTopic) {
         this.payments = payments;
         this.inbox = inbox;
         this.outbox = outbox;
+        this.joinedSagas = joinedSagas;
         this.paymentTopic = paymentTopic;
     }
 
@@ -64,6 +66,7 @@ public class PaymentSagaHandler {
      */
     public void authorize(CreditEvent credit, String eventId, String sagaId) {
         inbox.applyOnce(eventId, () -> {
+            joinedSagas.joined(credit.orderId(), sagaId);
             Payment payment = payments.authorize(credit.orderId(), credit.amount(), credit.currency(),
                     credit.paymentToken());
             PaymentEvent.Type outcome = switch (payment.status()) {
@@ -83,24 +86,21 @@ public class PaymentSagaHandler {
     /**
      * Settles the payment by the order's outcome, in one transaction with the inbox record: captured for an
      * approved order; for a rejected one voided, or refunded if it was captured already (a tombstone when there is
-     * no payment yet).
+     * no payment yet). Only an outcome of the saga this step joined ({@code sagaId}, the event's LRA), and never one
+     * that reverses an earlier outcome (JoinedSagas).
      */
-    public void settle(OrderOutcome outcome, String eventId) {
-        inbox.applyOnce(eventId, outcome.settlement(payments::capture, payments::settleRejected));
+    public void settle(OrderOutcome outcome, String eventId, String sagaId) {
+        inbox.applyOnce(eventId, joinedSagas.settlement(outcome, sagaId, payments::capture, payments::settleRejected));
     }
 
-    public void voidPayment(String orderId) {
-        Retry.onConflict(() -> {
-            payments.voidPayment(orderId);
-            return orderId;
-        });
+    /** Compensation of the LRA {@code sagaId}: the hold is released, if this step joined that saga. */
+    public void voidPayment(String orderId, String sagaId) {
+        joinedSagas.onCallback(orderId, sagaId, "compensation", () -> payments.voidPayment(orderId));
     }
 
-    public void capture(String orderId) {
-        Retry.onConflict(() -> {
-            payments.capture(orderId);
-            return orderId;
-        });
+    /** Completion of the LRA {@code sagaId}: the money is captured, if this step joined that saga. */
+    public void capture(String orderId, String sagaId) {
+        joinedSagas.onCallback(orderId, sagaId, "completion", () -> payments.capture(orderId));
     }
 
     private static PaymentEvent event(PaymentEvent.Type type, Payment payment) {

@@ -46,7 +46,7 @@ public class PaymentSagaRoutes extends RouteBuilder {
                 .filter(header(EventHeaders.EVENT_TYPE).isEqualTo(OrderOutcome.class.getSimpleName()))
                     .filter(method(inbox, "isNew(${header.eventId})"))
                         .unmarshal().json(OrderOutcome.class)
-                        .bean(handler, "settle(${body}, ${header.eventId})")
+                        .bean(handler, "settle(${body}, ${header.eventId}, ${header.Long-Running-Action})")
                     .end()
                 .end()
                 .to(EventConsumers.COMMIT_OFFSET));
@@ -63,10 +63,10 @@ public class PaymentSagaRoutes extends RouteBuilder {
 
         // Compensation: the saga was cancelled, so the hold is released (or a tombstone refuses a late authorize).
         from("direct:voidPayment").routeId("voidPayment")
-                .bean(handler, "voidPayment(${header.orderId})");
+                .bean(handler, "voidPayment(${header.orderId}, ${header.Long-Running-Action})");
 
         // Completion: the saga succeeded, so the authorized money is captured.
         from("direct:capturePayment").routeId("capturePayment")
-                .bean(handler, "capture(${header.orderId})");
+                .bean(handler, "capture(${header.orderId}, ${header.Long-Running-Action})");
     }
 }

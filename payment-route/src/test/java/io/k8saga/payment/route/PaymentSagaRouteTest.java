@@ -59,14 +59,16 @@ class PaymentSagaRouteTest {
 
     @Test
     void theOrdersOutcomeSettlesThePaymentWithoutTheCoordinatorsCallback() {
-        String approved = publishCreditReserved(LraClient.start(), "25.00", "tok_ok");
-        String rejected = publishCreditReserved(LraClient.start(), "26.00", "tok_ok");
+        String approvedLra = LraClient.start();
+        String rejectedLra = LraClient.start();
+        String approved = publishCreditReserved(approvedLra, "25.00", "tok_ok");
+        String rejected = publishCreditReserved(rejectedLra, "26.00", "tok_ok");
         awaitOutcome(approved);
         awaitOutcome(rejected);
 
         // The LRAs stay open: only order-route's OrderOutcome events settle the payments.
-        topics.publishOrderOutcome(approved, "APPROVED");
-        topics.publishOrderOutcome(rejected, "REJECTED");
+        topics.publishOrderOutcome(approved, approvedLra, "APPROVED");
+        topics.publishOrderOutcome(rejected, rejectedLra, "REJECTED");
 
         await().atMost(DEADLINE).untilAsserted(() -> assertPayment(approved, "CAPTURED"));
         await().atMost(DEADLINE).untilAsserted(() -> assertPayment(rejected, "VOIDED"));
@@ -81,9 +83,57 @@ class PaymentSagaRouteTest {
         LraClient.close(lra);
         await().atMost(DEADLINE).untilAsserted(() -> assertPayment(order, "CAPTURED"));
 
-        topics.publishOrderOutcome(order, "REJECTED");
+        topics.publishOrderOutcome(order, lra, "REJECTED");
 
         await().atMost(DEADLINE).untilAsserted(() -> assertPayment(order, "REFUNDED"));
+    }
+
+    @Test
+    void anOutcomeOfAnotherSagaOrAgainstAnEarlierOutcomeIsDeadLetteredAndChangesNothing() {
+        String lra = LraClient.start();
+        String order = publishCreditReserved(lra, "35.00", "tok_ok");
+        awaitOutcome(order);
+
+        try (SagaTopics deadLetters = new SagaTopics("order-events.dlq")) {
+            // Another LRA than the one the step joined: the authorization stays held.
+            topics.publishOrderOutcome(order, LraClient.start(), "REJECTED");
+            await().atMost(DEADLINE).until(() -> deadLetters.latest(order) != null);
+            assertPayment(order, "AUTHORIZED");
+
+            topics.publishOrderOutcome(order, lra, "APPROVED");
+            await().atMost(DEADLINE).untilAsserted(() -> assertPayment(order, "CAPTURED"));
+            // An approved order is never rejected after: a REJECTED outcome now must not refund the payment.
+            String first = SagaTopics.header(deadLetters.latest(order), "deadLetterReason");
+            topics.publishOrderOutcome(order, lra, "REJECTED");
+            await().atMost(DEADLINE).until(() -> !first.equals(SagaTopics.header(deadLetters.latest(order),
+                    "deadLetterReason")));
+            assertThat(SagaTopics.header(deadLetters.latest(order), "deadLetterReason")).contains("APPROVED already");
+        }
+        assertPayment(order, "CAPTURED");
+    }
+
+    @Test
+    void aCallbackOfAnLraTheOrderLeftChangesNothing() {
+        // As after a coordinator lost the order's first LRA: the step joined the order's new saga since.
+        String lostLra = LraClient.start();
+        String order = publishCreditReserved(lostLra, "15.00", "tok_ok");
+        awaitOutcome(order);
+        String newLra = LraClient.start();
+        publish(newLra, order, creditEvent("CreditReserved", order, "15.00", "tok_ok"));
+        // The step reports its (same) payment again, now in the new saga.
+        await().atMost(DEADLINE).until(() -> topics.latest(order) != null
+                && newLra.equals(SagaTopics.header(topics.latest(order), SagaTopics.LRA_HEADER)));
+
+        given().queryParam("Camel-Saga-Compensate", "direct://voidPayment")
+                .queryParam("orderId", order)
+                .queryParam(CallbackSignatures.PARAMETER, signatures.sign(lostLra, order))
+                .header(SagaTopics.LRA_HEADER, lostLra)
+                .put("/lra-participant/compensate")
+                .then().statusCode(204);
+        assertPayment(order, "AUTHORIZED");
+
+        LraClient.close(newLra);
+        await().atMost(DEADLINE).untilAsserted(() -> assertPayment(order, "CAPTURED"));
     }
 
     @Test
