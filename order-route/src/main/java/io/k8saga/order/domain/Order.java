@@ -1,5 +1,6 @@
 package io.k8saga.order.domain;
 
+import io.k8saga.common.events.PaymentTokens;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 
@@ -23,6 +24,15 @@ public record Order(
     public static Order pending(String orderId, OrderRequest request, OffsetDateTime now) {
         return new Order(orderId, request.customerId(), request.amount(), request.currency(), request.paymentToken(),
                 OrderStatus.PENDING, null, null, null, now, now);
+    }
+
+    /** Without the payment token: this text may go into logs. */
+    @Override
+    public String toString() {
+        return "Order[orderId=" + orderId + ", customerId=" + customerId + ", amount=" + amount + ", currency="
+                + currency + ", paymentToken=" + PaymentTokens.redacted(paymentToken) + ", status=" + status
+                + ", rejectionReason=" + rejectionReason + ", sagaId=" + sagaId + ", sagaStartedAt=" + sagaStartedAt
+                + ", createdAt=" + createdAt + ", updatedAt=" + updatedAt + "]";
     }
 
     /** The reason to show: only a rejected order has one. */

@@ -1,5 +1,6 @@
 package io.k8saga.order.domain;
 
+import io.k8saga.common.events.PaymentTokens;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,5 +22,12 @@ public record OrderRequest(String customerId, BigDecimal amount, String currency
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    }
+
+    /** Without the payment token: this text may go into logs. */
+    @Override
+    public String toString() {
+        return "OrderRequest[customerId=" + customerId + ", amount=" + amount + ", currency=" + currency
+                + ", paymentToken=" + PaymentTokens.redacted(paymentToken) + "]";
     }
 }

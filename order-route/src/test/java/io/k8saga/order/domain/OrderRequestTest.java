@@ -17,6 +17,15 @@ class OrderRequestTest {
     }
 
     @Test
+    void ordersAndRequestsPrintWithoutThePaymentToken() {
+        OrderRequest secret = new OrderRequest("c1", new BigDecimal("10.5"), "EUR", "tok_4242424242424242");
+
+        assertThat(secret.toString()).doesNotContain("tok_4242424242424242").contains("c1", "10.5", "(redacted)");
+        assertThat(Order.pending("o-1", secret, OffsetDateTime.now()).toString())
+                .doesNotContain("tok_4242424242424242").contains("o-1", "PENDING", "(redacted)");
+    }
+
+    @Test
     void anyDifferentFieldChangesTheFingerprint() {
         assertThat(new OrderRequest("c2", new BigDecimal("10.5"), "EUR", "tok_ok").fingerprint())
                 .isNotEqualTo(request.fingerprint());

@@ -25,4 +25,11 @@ public record CreditEvent(
         return new CreditEvent(type, order.orderId(), order.customerId(), order.amount(), order.currency(),
                 order.paymentToken());
     }
+
+    /** Without the payment token: this text goes into logs and dead-letter reasons. */
+    @Override
+    public String toString() {
+        return "CreditEvent[type=" + type + ", orderId=" + orderId + ", customerId=" + customerId + ", amount="
+                + amount + ", currency=" + currency + ", paymentToken=" + PaymentTokens.redacted(paymentToken) + "]";
+    }
 }

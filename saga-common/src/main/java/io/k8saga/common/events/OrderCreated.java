@@ -9,4 +9,11 @@ public record OrderCreated(
         BigDecimal amount,
         String currency,
         String paymentToken) {
+
+    /** Without the payment token: this text goes into logs and dead-letter reasons. */
+    @Override
+    public String toString() {
+        return "OrderCreated[orderId=" + orderId + ", customerId=" + customerId + ", amount=" + amount + ", currency="
+                + currency + ", paymentToken=" + PaymentTokens.redacted(paymentToken) + "]";
+    }
 }
