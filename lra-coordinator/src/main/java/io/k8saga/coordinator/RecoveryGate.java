@@ -70,8 +70,8 @@ public class RecoveryGate {
     /** Asks this coordinator for its recovery scan (GET /recovery runs one) until it answers, then opens. */
     private void scanUntilDone() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest scan = HttpRequest.newBuilder(recovery).header(SCAN_HEADER, scanToken).timeout(Duration.ofMinutes(1))
-                .GET().build();
+        HttpRequest scan = HttpRequest.newBuilder(recovery).header(SCAN_HEADER, scanToken)
+                .timeout(Duration.ofMinutes(1)).GET().build();
         while (!open) {
             try {
                 HttpResponse<String> answer = http.send(scan, HttpResponse.BodyHandlers.ofString());

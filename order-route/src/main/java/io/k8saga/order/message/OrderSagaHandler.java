@@ -84,6 +84,11 @@ public class OrderSagaHandler {
      * dead letters and its partition moves on.
      */
     public void requireOpenSaga(String orderId, String sagaId) {
+        openSagaOrder(orderId, sagaId);
+    }
+
+    /** The PENDING order whose saga is {@code sagaId}; else the event is invalid (see {@link #requireOpenSaga}). */
+    private Order openSagaOrder(String orderId, String sagaId) {
         Optional<Order> order = orderId == null ? Optional.empty() : orders.find(orderId);
         if (order.isEmpty()) {
             throw new InvalidEventException("saga event for an unknown order " + orderId);
@@ -96,6 +101,7 @@ public class OrderSagaHandler {
             throw new InvalidEventException("saga event for order " + orderId + " names LRA " + sagaId
                     + ", not the order's saga " + order.get().sagaId());
         }
+        return order.get();
     }
 
     public boolean isRefusal(CreditEvent event) {
@@ -112,17 +118,14 @@ public class OrderSagaHandler {
 
     /**
      * True when the payment was authorized with at least {@code saga.close-margin} of the saga's time limit left
-     * (counted from the LRA's start), so its close ends well before the coordinator's timer.
+     * (counted from the LRA's start), so its close ends well before the coordinator's timer. Either way the event
+     * must be about a PENDING order of the LRA {@code sagaId} ({@link #requireOpenSaga}).
      */
-    public boolean approves(PaymentEvent event) {
+    public boolean approves(PaymentEvent event, String sagaId) {
         requireSagaEvent(event == null ? null : event.type(), event);
-        if (event.type() != PaymentEvent.Type.PAYMENT_AUTHORIZED) {
-            return false;
-        }
-        // requireOpenSaga found the order just before; one gone since approves nothing.
-        return orders.find(event.orderId())
-                .map(order -> OffsetDateTime.now().isBefore(sagaStart(order).plus(closeBy)))
-                .orElse(false);
+        Order order = openSagaOrder(event.orderId(), sagaId);
+        return event.type() == PaymentEvent.Type.PAYMENT_AUTHORIZED
+                && OffsetDateTime.now().isBefore(sagaStart(order).plus(closeBy));
     }
 
     /** When the order's LRA started (its time limit runs from then); orders stored before V5 record only creation. */

@@ -55,11 +55,12 @@ public class OrderSagaRoutes extends RouteBuilder {
         from("direct:approveOrder").routeId("approveOrder")
                 .bean(handler, "approve(${header.orderId}, ${header.Long-Running-Action})");
 
-        // Every event acted on must be about a PENDING order and name its LRA (requireOpenSaga), else it is a dead
-        // letter. Credit refusals end the saga; CreditReserved is payment-route's cue, not ours (and may come after
-        // the payment ended the saga). The effect here is a call to the coordinator, so the inbox records the event
-        // after it: a crash in between repeats the event, which the ended order then sends to the dead letters, or
-        // ending an LRA that has ended already is dropped as such (EventFailures).
+        // Every event acted on must be about a PENDING order and name its LRA (requireOpenSaga, checked by approves
+        // for payments), else it is a dead letter. Credit refusals end the saga; CreditReserved is payment-route's
+        // cue, not ours (and may come after the payment ended the saga). The effect here is a call to the
+        // coordinator, so the inbox records the event after it: a crash in between repeats the event, which the
+        // ended order then sends to the dead letters, or ending an LRA that has ended already is dropped as such
+        // (EventFailures).
         consumers.consume(this, "{{saga.topics.customers}}", "consumeCustomerEvents", route -> route
                 .filter(method(inbox, "isNew(${header.eventId})"))
                     .unmarshal().json(CreditEvent.class)
@@ -78,9 +79,8 @@ public class OrderSagaRoutes extends RouteBuilder {
         consumers.consume(this, "{{saga.topics.payments}}", "consumePaymentEvents", route -> route
                 .filter(method(inbox, "isNew(${header.eventId})"))
                     .unmarshal().json(PaymentEvent.class)
-                    .bean(handler, "requireOpenSaga(${body.orderId}, ${header.Long-Running-Action})")
                     .choice()
-                        .when(method(handler, "approves"))
+                        .when(method(handler, "approves(${body}, ${header.Long-Running-Action})"))
                             .to("direct:completeOrderSaga")
                         .otherwise()
                             .bean(handler, "paymentNotApproving")

@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
+import org.apache.camel.Exchange;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -23,7 +24,6 @@ import org.jboss.logging.Logger;
 public class CallbackGuard {
 
     private static final Logger LOG = Logger.getLogger(CallbackGuard.class);
-    private static final String LRA_HEADER = "Long-Running-Action";
 
     private final CallbackSignatures signatures;
     private final CoordinatorShards shards;
@@ -62,13 +62,13 @@ public class CallbackGuard {
 
     /** Why the request is no callback the coordinator was given, or null when it is one. */
     private String problemOf(RoutingContext request) {
-        List<String> lra = request.request().headers().getAll(LRA_HEADER);
+        List<String> lra = request.request().headers().getAll(Exchange.SAGA_LONG_RUNNING_ACTION);
         List<String> orderId = request.queryParam(CallbackSignatures.ORDER_ID);
         List<String> signature = request.queryParam(CallbackSignatures.PARAMETER);
         // One of each: with two, what is checked here and what Camel reads could differ.
         if (lra.size() != 1 || orderId.size() != 1 || signature.size() != 1) {
-            return "needs one " + LRA_HEADER + " header, one " + CallbackSignatures.ORDER_ID + " and one "
-                    + CallbackSignatures.PARAMETER + " parameter";
+            return "needs one " + Exchange.SAGA_LONG_RUNNING_ACTION + " header, one " + CallbackSignatures.ORDER_ID
+                    + " and one " + CallbackSignatures.PARAMETER + " parameter";
         }
         if (!shards.isOurs(lra.get(0))) {
             return "LRA " + printable(lra.get(0)) + " belongs to no configured coordinator";
