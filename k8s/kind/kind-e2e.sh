@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # kind-e2e.sh: deploys the saga system on a local kind cluster and runs the e2e suite through the ingress.
 # The GitHub Actions workflow .github/workflows/kind-e2e.yml runs exactly these steps, one step each, so a
-# laptop with Docker, kind, kubectl, Helm 3.21 and Java 17 reproduces a CI run with `k8s/kind/kind-e2e.sh all helm`.
+# laptop with Docker, kind, kubectl, Helm 3.21, OpenSSL and Java 17 reproduces a CI run with
+# `k8s/kind/kind-e2e.sh all helm`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,6 +19,19 @@ TRAEFIK_CHART_VERSION="${TRAEFIK_CHART_VERSION:-41.3.0}"
 TRAEFIK_NODE_PORT=30080
 READY_TIMEOUT="${SAGA_READY_TIMEOUT:-600}"
 COMPONENTS="lra-coordinator credit-route payment-route order-route"
+# What a run keeps between its steps: the RSA key pair that signs the API's bearer tokens (under .saga/, which git
+# ignores). The routes get the public key from the Secret TOKEN_SECRET and accept tokens of this issuer and audience.
+WORK_DIR="${KIND_E2E_HOME:-$ROOT/.saga/kind-e2e}"
+case "$WORK_DIR" in /*) ;; *) WORK_DIR="$ROOT/$WORK_DIR" ;; esac
+TOKEN_KEY="$WORK_DIR/api-token-key.pem"
+TOKEN_PUBLIC_KEY="$WORK_DIR/api-token-key.pub.pem"
+TOKEN_ISSUER=saga-kind
+TOKEN_AUDIENCE=saga
+TOKEN_SECRET=saga-api-token-key
+# Seconds a token made here is valid.
+TOKEN_LIFETIME=3600
+# The Secret with the admin token the chart's `helm test` pod sends (tests.tokenSecret), renewed by helm-test.
+HELM_TEST_TOKEN_SECRET=saga-helm-test-token
 
 say() { echo "kind-e2e: $*"; }
 die() { echo "kind-e2e: error: $*" >&2; exit 1; }
@@ -36,14 +50,18 @@ Steps (in the order a run takes them)
   deploy helm|kustomize
                       install the system with the chart (helm upgrade --install --wait) or with
                       kubectl apply -k k8s/overlays/kind, then wait until the API answers through the ingress
-  helm-test           helm test (places one order through the order-route Service)
-  e2e                 run the e2e suite against $BASE_URL
+  helm-test           helm test (checks that a call without a token gets 401, then places one order through the
+                      order-route Service with an admin token)
+  e2e                 run the e2e suite against $BASE_URL, with the key that signs the API's tokens
+  token               print an admin bearer token for the API (valid ${TOKEN_LIFETIME}s), e.g.
+                      curl -H "Authorization: Bearer \$(k8s/kind/kind-e2e.sh token)" $BASE_URL/api/orders
   collect DIR         write kubectl describe output, pod logs, events and kind export logs under DIR
   delete              delete the cluster
   all helm|kustomize  cluster, images, ingress, deploy, (helm-test,) e2e
 
 Environment: KIND_CLUSTER ($CLUSTER), SAGA_NAMESPACE ($NAMESPACE), SAGA_RELEASE ($RELEASE),
-SAGA_BASE_URL ($BASE_URL), SAGA_READY_TIMEOUT seconds ($READY_TIMEOUT), TRAEFIK_CHART_VERSION.
+SAGA_BASE_URL ($BASE_URL), SAGA_READY_TIMEOUT seconds ($READY_TIMEOUT), TRAEFIK_CHART_VERSION,
+KIND_E2E_HOME ($WORK_DIR: the token key pair).
 EOF
 }
 
@@ -76,11 +94,16 @@ cmd_ingress() {
 cmd_deploy() {
   case "${1:-}" in
     helm)
-      # The chart's defaults are the kind setup: bundled Kafka and PostgreSQL, an Ingress for Traefik.
-      helm upgrade --install "$RELEASE" helm/saga --namespace "$NAMESPACE" --create-namespace --wait --timeout 10m
+      # The chart's defaults are the kind setup: bundled Kafka and PostgreSQL, an Ingress for Traefik. It has no
+      # default for the tokens' issuer and key: the key is the public half of this run's pair.
+      ensure_token_key
+      helm upgrade --install "$RELEASE" helm/saga --namespace "$NAMESPACE" --create-namespace --wait --timeout 10m \
+        --set "auth.issuer=$TOKEN_ISSUER" --set "auth.audience=$TOKEN_AUDIENCE" \
+        --set "auth.existingSecret=$TOKEN_SECRET" --set "tests.tokenSecret=$HELM_TEST_TOKEN_SECRET"
       ;;
     kustomize)
       ensure_callback_keys
+      ensure_token_key
       kubectl apply -k k8s/overlays/kind
       kubectl -n "$NAMESPACE" wait --for=condition=complete job --all --timeout "${READY_TIMEOUT}s"
       kubectl -n "$NAMESPACE" wait --for=condition=available deployment --all --timeout "${READY_TIMEOUT}s"
@@ -91,24 +114,77 @@ cmd_deploy() {
   wait_for_api
 }
 
+ensure_namespace() {
+  kubectl get namespace "$NAMESPACE" >/dev/null 2>&1 || kubectl create namespace "$NAMESPACE"
+}
+
 # Creates the Secret with the key that signs the coordinator's callbacks to the routes, unless it exists: a random
 # key made here, never one committed to the repository (the chart makes its own).
 ensure_callback_keys() {
-  kubectl get namespace "$NAMESPACE" >/dev/null 2>&1 || kubectl create namespace "$NAMESPACE"
+  ensure_namespace
   if ! kubectl -n "$NAMESPACE" get secret saga-callback-keys >/dev/null 2>&1; then
     kubectl -n "$NAMESPACE" create secret generic saga-callback-keys \
       --from-literal=keys="$(head -c 48 /dev/urandom | base64 -w0)"
   fi
 }
 
-# Waits until each route answers through the ingress. A 404 from Traefik itself (no route yet) is plain text,
-# while credit-route answers an unknown customer with an application/problem+json 404.
+# Makes the RSA key pair that signs the API's bearer tokens, unless it exists: the private key as PKCS#8 PEM, readable
+# by this user only, and its public key as PEM.
+ensure_token_key_pair() {
+  if [ ! -s "$TOKEN_KEY" ]; then
+    say "making the key pair that signs the API's tokens: $TOKEN_KEY"
+    (umask 077 && mkdir -p "$WORK_DIR" &&
+      openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$TOKEN_KEY.new" &&
+      mv "$TOKEN_KEY.new" "$TOKEN_KEY")
+    rm -f "$TOKEN_PUBLIC_KEY"
+  fi
+  [ -s "$TOKEN_PUBLIC_KEY" ] || openssl pkey -in "$TOKEN_KEY" -pubout -out "$TOKEN_PUBLIC_KEY"
+}
+
+# Creates the Secret TOKEN_SECRET (key public-key) with the public key of the pair, unless it exists. If it holds
+# another key (the pair of an earlier run is gone), it is replaced and the routes restarted, which read it at start.
+ensure_token_key() {
+  local stored
+  ensure_token_key_pair
+  ensure_namespace
+  stored="$(kubectl -n "$NAMESPACE" get secret "$TOKEN_SECRET" -o jsonpath='{.data.public-key}' 2>/dev/null |
+    openssl base64 -d -A)" || stored=""
+  if [ -z "$stored" ]; then
+    kubectl -n "$NAMESPACE" create secret generic "$TOKEN_SECRET" --from-file=public-key="$TOKEN_PUBLIC_KEY"
+  elif [ "$stored" != "$(cat "$TOKEN_PUBLIC_KEY")" ]; then
+    say "secret $TOKEN_SECRET holds another public key than $TOKEN_PUBLIC_KEY: replacing it"
+    kubectl -n "$NAMESPACE" create secret generic "$TOKEN_SECRET" --from-file=public-key="$TOKEN_PUBLIC_KEY" \
+      --dry-run=client -o yaml | kubectl apply -f -
+    kubectl -n "$NAMESPACE" rollout restart deployment -l app.kubernetes.io/part-of=saga 2>/dev/null || true
+  fi
+}
+
+# base64url without padding (RFC 7515) of stdin, on one line.
+base64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
+# Prints a bearer token with the role admin that the routes accept: a JWT signed with RS256 by the private key of the
+# pair, with the claims iss, aud, sub, groups, iat and exp.
+mint_token() {
+  local now header claims signature
+  [ -s "$TOKEN_KEY" ] || die "no key to sign tokens with at $TOKEN_KEY: run the deploy step first"
+  now="$(date +%s)"
+  header="$(printf '{"alg":"RS256","typ":"JWT"}' | base64url)"
+  claims="$(printf '{"iss":"%s","aud":"%s","sub":"kind-e2e-admin","groups":["admin"],"iat":%d,"exp":%d}' \
+    "$TOKEN_ISSUER" "$TOKEN_AUDIENCE" "$now" $((now + TOKEN_LIFETIME)) | base64url)"
+  signature="$(printf '%s.%s' "$header" "$claims" | openssl dgst -sha256 -sign "$TOKEN_KEY" | base64url)"
+  printf '%s.%s.%s\n' "$header" "$claims" "$signature"
+}
+
+# Waits until each route answers through the ingress, with an admin token. A 404 from Traefik itself (no route yet)
+# is plain text, while credit-route answers an unknown customer with an application/problem+json 404.
 wait_for_api() {
-  local deadline=$((SECONDS + READY_TIMEOUT)) customers
+  local deadline=$((SECONDS + READY_TIMEOUT)) customers auth
+  auth="Authorization: Bearer $(mint_token)"
   say "waiting for the API at $BASE_URL"
-  until curl -fsS -o /dev/null "$BASE_URL/api/orders?size=1" &&
-    curl -fsS -o /dev/null "$BASE_URL/api/payments?orderId=readiness-probe" &&
-    customers="$(curl -sS -o /dev/null -w '%{http_code} %{content_type}' "$BASE_URL/api/customers/readiness-probe")" &&
+  until curl -fsS -o /dev/null -H "$auth" "$BASE_URL/api/orders?size=1" &&
+    curl -fsS -o /dev/null -H "$auth" "$BASE_URL/api/payments?orderId=readiness-probe" &&
+    customers="$(curl -sS -o /dev/null -H "$auth" -w '%{http_code} %{content_type}' \
+      "$BASE_URL/api/customers/readiness-probe")" &&
     [ "$customers" = "404 application/problem+json" ]; do
     [ "$SECONDS" -lt "$deadline" ] || die "the API did not answer through the ingress within ${READY_TIMEOUT}s"
     sleep 2
@@ -116,15 +192,23 @@ wait_for_api() {
   say "the API answers at $BASE_URL"
 }
 
+# The test pod reads an admin token from HELM_TEST_TOKEN_SECRET (tests.tokenSecret); a fresh one for every run.
 cmd_helm_test() {
+  (umask 077 && mint_token >"$WORK_DIR/helm-test.token")
+  kubectl -n "$NAMESPACE" create secret generic "$HELM_TEST_TOKEN_SECRET" \
+    --from-file=token="$WORK_DIR/helm-test.token" --dry-run=client -o yaml | kubectl apply -f -
+  rm -f "$WORK_DIR/helm-test.token"
   helm test "$RELEASE" --namespace "$NAMESPACE" --logs --timeout 5m
 }
 
-# The e2e suite against the cluster: tests that stop processes of the local stack skip themselves.
+# The e2e suite against the cluster: tests that stop processes of the local stack skip themselves. The suite signs
+# its own tokens with the private key of the pair the routes verify with.
 # -Dtest=none skips the unit tests of the helm module, which the e2e module needs in the reactor.
 cmd_e2e() {
+  [ -s "$TOKEN_KEY" ] || die "no token key at $TOKEN_KEY: run the deploy step first"
   ./mvnw -B -ntp -pl helm,e2e verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-    "-De2e.baseUrl=$BASE_URL" -De2e.sagaTimeoutSeconds=30 -De2e.settleSeconds=20
+    "-De2e.baseUrl=$BASE_URL" -De2e.sagaTimeoutSeconds=30 -De2e.settleSeconds=20 \
+    "-De2e.tokenKey=$TOKEN_KEY" "-De2e.tokenIssuer=$TOKEN_ISSUER" "-De2e.tokenAudience=$TOKEN_AUDIENCE"
 }
 
 cmd_collect() {
@@ -164,6 +248,7 @@ case "$step" in
   deploy) cmd_deploy "$@" ;;
   helm-test) cmd_helm_test ;;
   e2e) cmd_e2e ;;
+  token) mint_token ;;
   collect) cmd_collect "$@" ;;
   delete) cmd_delete ;;
   all) cmd_all "$@" ;;

@@ -112,6 +112,39 @@ shard hands out its LRA ids under its own URL (SAGA_COORDINATOR_ADVERTISED_URL),
 {{- end -}}
 {{- end }}
 
+{{/*
+saga.authKeySource: which of auth.jwksUrl, auth.publicKey and auth.existingSecret verifies the API's tokens (the
+key's name, e.g. "jwksUrl"). Fails, naming the values, when auth.issuer is empty or not exactly one of them is set:
+the routes must never serve their API without checking tokens.
+*/}}
+{{- define "saga.authKeySource" -}}
+{{- $auth := .Values.auth -}}
+{{- if not $auth.issuer -}}
+{{- fail "auth.issuer is required: the issuer (iss) of the bearer tokens the API accepts, e.g. https://keycloak.example/realms/shop (README.md, Authentication)" -}}
+{{- end -}}
+{{- $set := list -}}
+{{- range $key := list "jwksUrl" "publicKey" "existingSecret" -}}
+{{- if index $auth $key -}}
+{{- $set = append $set (printf "auth.%s" $key) -}}
+{{- end -}}
+{{- end -}}
+{{- if ne (len $set) 1 -}}
+{{- $found := ternary "none is set" (printf "%s are set" (join ", " $set)) (empty $set) -}}
+{{- fail (printf "set exactly one of auth.jwksUrl, auth.publicKey and auth.existingSecret, the key that verifies the API's bearer tokens; %s (README.md, Authentication)" $found) -}}
+{{- end -}}
+{{- /* helm lint only logs a fail and goes on: then there may be no source to name. */ -}}
+{{- first $set | default "" | trimPrefix "auth." -}}
+{{- end }}
+
+{{/* saga.authKeySecretName: the Secret with the tokens' public key (key public-key): auth.existingSecret or the chart's. */}}
+{{- define "saga.authKeySecretName" -}}
+{{- if .Values.auth.existingSecret -}}
+{{- .Values.auth.existingSecret -}}
+{{- else -}}
+{{- printf "%s-jwt-public-key" (include "saga.prefix" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end }}
+
 {{/* saga.dbSecretName: the Secret with a route's database username and password. */}}
 {{- define "saga.dbSecretName" -}}
 {{- if .values.database.existingSecret -}}
@@ -158,6 +191,14 @@ SAGA_ADMISSION_MAX_IN_FLIGHT: {{ .values.maxSagasInFlight | toString | quote }}
 {{- if eq .component "payment-route" }}
 PAYMENT_MAX_AMOUNT: {{ .values.maxAmount | toString | quote }}
 {{- end }}
+{{- $auth := .root.Values.auth }}
+MP_JWT_VERIFY_ISSUER: {{ $auth.issuer | quote }}
+MP_JWT_VERIFY_AUDIENCES: {{ $auth.audience | quote }}
+{{- if eq (include "saga.authKeySource" .root) "jwksUrl" }}
+MP_JWT_VERIFY_PUBLICKEY_LOCATION: {{ $auth.jwksUrl | quote }}
+{{- end }}
+SMALLRYE_JWT_PATH_GROUPS: {{ $auth.rolesClaim | quote }}
+SAGA_AUTH_CUSTOMER_CLAIM: {{ $auth.customerClaim | quote }}
 {{- end }}
 
 {{/* saga.podSecurityContext: the pod security context of the four Quarkus applications (uid 185). */}}

@@ -171,8 +171,10 @@ class BadInputIT {
         URI uri = api.baseUrl().resolve(path);
 
         HttpResponse<String> badBytes = http.send(HttpRequest.newBuilder(uri).header("Content-Type", JSON)
+                .header("Authorization", api.authorization())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(invalid)).build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> noType = http.send(HttpRequest.newBuilder(uri)
+                .header("Authorization", api.authorization())
                 .POST(HttpRequest.BodyPublishers.ofString(valid)).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(badBytes.statusCode()).as(badBytes.body()).isEqualTo(400);

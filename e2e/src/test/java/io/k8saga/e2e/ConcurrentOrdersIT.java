@@ -77,6 +77,7 @@ class ConcurrentOrdersIT {
                 HttpRequest.newBuilder(URI.create(api.baseUrl() + "/api/orders"))
                         .timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", api.authorization())
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

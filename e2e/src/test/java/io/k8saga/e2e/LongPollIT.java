@@ -64,7 +64,7 @@ class LongPollIT {
             orderIds.add(orderId);
             for (int r = 0; r < READS_PER_ORDER; r++) {
                 reads.add(http.sendAsync(HttpRequest.newBuilder(api.baseUrl().resolve("/api/orders/" + orderId))
-                        .header("Prefer", "wait=20").timeout(Duration.ofSeconds(60)).build(),
+                        .header("Prefer", "wait=20").header("Authorization", api.authorization()).timeout(Duration.ofSeconds(60)).build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
         }

@@ -200,6 +200,7 @@ class OverloadIT {
             long deadline = System.nanoTime() + stack.sagaTimeout().plusSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
                 HttpResponse<String> read = http.send(HttpRequest.newBuilder(order).header("Prefer", "wait=20")
+                        .header("Authorization", api.authorization())
                         .timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.ofString());
                 String outcome = outcome(read.body());
                 if (!"PENDING".equals(outcome)) {
@@ -236,7 +237,7 @@ class OverloadIT {
     private List<Invariants.Violation> invariantViolations() {
         List<String> all = new ArrayList<>(customers);
         all.add(brokeCustomer);
-        SnapshotReader reader = new SnapshotReader(api.baseUrl());
+        SnapshotReader reader = new SnapshotReader(api.baseUrl(), api.adminToken());
         AtomicReference<List<Invariants.Violation>> last = new AtomicReference<>(List.of());
         try {
             Awaitility.await("the invariants hold").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2))
@@ -255,7 +256,7 @@ class OverloadIT {
                 : customers.get(Math.floorMod(System.nanoTime(), customers.size()));
         String token = kind == Kind.DECLINE ? "tok_declined" : "tok_ok";
         return HttpRequest.newBuilder(api.baseUrl().resolve("/api/orders")).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", api.authorization())
                 .POST(HttpRequest.BodyPublishers.ofString(PublicApi.orderJson(customer, "10.00", token))).build();
     }
 

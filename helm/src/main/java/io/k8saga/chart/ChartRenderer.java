@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Renders a Helm chart offline with the Helm library embedded by helm-java, as {@code helm template} would.
@@ -156,7 +159,7 @@ public final class ChartRenderer {
         if (!includeTests) {
             return template(chartDir);
         }
-        Path copy = copyWithTestsAsTemplates();
+        Path copy = copyChart(true, null);
         try {
             return template(copy).replace(DISGUISED_HOOK_ANNOTATION, HOOK_ANNOTATION);
         } finally {
@@ -195,12 +198,65 @@ public final class ChartRenderer {
     }
 
     /**
-     * {@code helm lint --strict} over the chart with its default values (helm-java's lint takes no values files;
-     * check other values with {@link #render()}, which validates them against values.schema.json too).
+     * {@code helm lint --strict} over the chart with its values.yaml and this renderer's values files, like
+     * {@code helm lint --strict -f ...}. helm-java's lint takes no values files, so with values files the chart is
+     * copied and the files are merged into the copy's values.yaml the way Helm merges them (maps key by key, any
+     * other value replaced). {@code --set} pairs are not supported here.
+     *
+     * @throws IllegalStateException if {@link #withSet} was used
      */
     public LintReport lintStrict() {
-        LintResult result = new Helm(chartDir).lint().strict().call();
+        if (!sets.isEmpty()) {
+            throw new IllegalStateException("lintStrict takes values files only, not --set pairs: " + sets.keySet());
+        }
+        if (valuesFiles.isEmpty()) {
+            return lint(chartDir);
+        }
+        Path copy = copyChart(false, mergedValues());
+        try {
+            return lint(copy);
+        } finally {
+            deleteRecursively(copy);
+        }
+    }
+
+    private static LintReport lint(Path dir) {
+        LintResult result = new Helm(dir).lint().strict().call();
         return new LintReport(result.isFailed(), List.copyOf(result.getMessages()));
+    }
+
+    /** values.yaml with the values files merged over it, in order, as YAML. */
+    private String mergedValues() {
+        Map<String, Object> merged = loadYaml(chartDir.resolve("values.yaml"));
+        for (Path file : valuesFiles) {
+            merged = merge(merged, loadYaml(file));
+        }
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        return new org.yaml.snakeyaml.Yaml(options).dump(merged);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> override) {
+        Map<String, Object> result = new LinkedHashMap<>(base);
+        override.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> map && result.get(key) instanceof Map<?, ?> existing) {
+                result.put(key, merge((Map<String, Object>) existing, (Map<String, Object>) map));
+            } else {
+                result.put(key, value);
+            }
+        });
+        return result;
+    }
+
+    private static Map<String, Object> loadYaml(Path file) {
+        try {
+            Map<String, Object> values = new org.yaml.snakeyaml.Yaml(new SafeConstructor(new LoaderOptions()))
+                    .load(Files.readString(file));
+            return values == null ? Map.of() : values;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     private String template(Path dir) {
@@ -217,7 +273,11 @@ public final class ChartRenderer {
         }
     }
 
-    private Path copyWithTestsAsTemplates() {
+    /**
+     * A copy of the chart in a new temporary directory: with {@code testsAsTemplates} the hook annotations of
+     * {@code templates/tests/} renamed (see {@link #withTests()}); with {@code valuesYaml} that text as values.yaml.
+     */
+    private Path copyChart(boolean testsAsTemplates, String valuesYaml) {
         try {
             Path target = Files.createTempDirectory("saga-chart-");
             Path copy = target.resolve(chartDir.getFileName());
@@ -226,7 +286,9 @@ public final class ChartRenderer {
                     Path destination = copy.resolve(chartDir.relativize(source).toString());
                     if (Files.isDirectory(source)) {
                         Files.createDirectories(destination);
-                    } else if (source.startsWith(chartDir.resolve("templates/tests"))) {
+                    } else if (valuesYaml != null && source.equals(chartDir.resolve("values.yaml"))) {
+                        Files.writeString(destination, valuesYaml);
+                    } else if (testsAsTemplates && source.startsWith(chartDir.resolve("templates/tests"))) {
                         String text = Files.readString(source);
                         Files.writeString(destination, text.replace(HOOK_ANNOTATION, DISGUISED_HOOK_ANNOTATION));
                     } else {

@@ -415,12 +415,15 @@ class ChartPolicyTest {
         Manifests manifests = Scenarios.manifests(scenario);
         String prefix = Scenarios.prefix(scenario);
         Set<String> coordinatorUrls = new java.util.HashSet<>();
+        boolean jwks = nested(Scenarios.values(scenario), "auth", "jwksUrl") instanceof String url && !url.isEmpty();
         for (String route : ROUTES) {
             V1Container container = manifests.container(prefix + "-" + route);
             Map<String, String> env = manifests.configEnv(container);
             List<String> expectedKeys = new ArrayList<>(List.of("QUARKUS_PROFILE", "KAFKA_BROKERS",
                     "LRA_COORDINATOR_URL", "PARTICIPANT_URL", "DB_URL", "DB_USER", "DB_PASSWORD", "SAGA_INSTANCE_ID",
-                    "SAGA_CALLBACK_KEYS"));
+                    "SAGA_CALLBACK_KEYS", "MP_JWT_VERIFY_ISSUER", "MP_JWT_VERIFY_AUDIENCES",
+                    jwks ? "MP_JWT_VERIFY_PUBLICKEY_LOCATION" : "MP_JWT_VERIFY_PUBLICKEY", "SMALLRYE_JWT_PATH_GROUPS",
+                    "SAGA_AUTH_CUSTOMER_CLAIM"));
             if (route.equals("order-route")) {
                 expectedKeys.add("SAGA_TIMEOUT");
                 expectedKeys.add("SAGA_ADMISSION_MAX_IN_FLIGHT");
@@ -429,8 +432,12 @@ class ChartPolicyTest {
                 expectedKeys.add("PAYMENT_MAX_AMOUNT");
             }
             assertThat(manifests.envKeys(container)).as(route).containsExactlyInAnyOrderElementsOf(expectedKeys);
+            List<String> fromSecrets = new ArrayList<>(List.of("DB_USER", "DB_PASSWORD", "SAGA_CALLBACK_KEYS"));
+            if (!jwks) {
+                fromSecrets.add("MP_JWT_VERIFY_PUBLICKEY");
+            }
             assertThat(Manifests.secretEnv(container)).as(route)
-                    .containsOnlyKeys("DB_USER", "DB_PASSWORD", "SAGA_CALLBACK_KEYS");
+                    .containsOnlyKeys(fromSecrets.toArray(String[]::new));
             assertThat(Manifests.secretEnv(container).get("SAGA_CALLBACK_KEYS").getKey()).isEqualTo("keys");
             assertThat(Manifests.secretEnv(container).get("DB_USER").getKey()).isEqualTo("username");
             assertThat(Manifests.secretEnv(container).get("DB_PASSWORD").getKey()).isEqualTo("password");
@@ -512,7 +519,7 @@ class ChartPolicyTest {
 
     @ParameterizedTest
     @MethodSource("io.k8saga.chart.Scenarios#all")
-    void helmTestPodPlacesAnOrderAndWaitsForItsFinalStatus(Path scenario) {
+    void helmTestPodChecksTheApiRefusesAnonymousCallsThenPlacesAnOrderAndWaitsForItsFinalStatus(Path scenario) {
         Manifests manifests = Scenarios.manifests(scenario);
         String prefix = Scenarios.prefix(scenario);
         var pods = manifests.ofType(io.kubernetes.client.openapi.models.V1Pod.class);
@@ -528,6 +535,11 @@ class ChartPolicyTest {
             String script = String.join("\n", container.getCommand());
             assertThat(script).contains("\"$CUSTOMERS_URL\"", "\"$ORDERS_URL\"", "$ORDERS_URL/$id",
                     "APPROVED)", "REJECTED)", "deadline");
+            assertThat(script).as("an anonymous request must get 401, a problem and a challenge")
+                    .contains("%{http_code}|%{content_type}|%header{www-authenticate}",
+                            "\"401|application/problem+json\"*\"|\"?*)");
+            assertThat(script.indexOf("%header{www-authenticate}")).as("checked before any authenticated call")
+                    .isLessThan(script.indexOf("Authorization: Bearer $API_TOKEN"));
         });
     }
 

@@ -16,7 +16,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 final class Scenarios {
 
     static final Path CHART = ChartRenderer.locateSagaChart();
-    static final ChartRenderer RENDERER = ChartRenderer.of(CHART);
+    /** The chart with values.yaml alone, which renders nothing: auth.issuer and a key source have no default. */
+    static final ChartRenderer BARE = ChartRenderer.of(CHART);
+    /** The chart as on kind: the defaults scenario, values.yaml plus the auth settings every install must give. */
+    static final ChartRenderer RENDERER = BARE.withValuesFile(named("00-defaults-values.yaml"));
 
     private static final Map<Path, String> YAML = new ConcurrentHashMap<>();
     private static final Map<Path, Manifests> MANIFESTS = new ConcurrentHashMap<>();
@@ -50,7 +53,7 @@ final class Scenarios {
 
     /** The scenario rendered by {@code helm template} plus the test pod (see {@link ChartRenderer#withTests()}). */
     static String yaml(Path scenario) {
-        return YAML.computeIfAbsent(scenario, s -> RENDERER.withValuesFile(s).withTests().render());
+        return YAML.computeIfAbsent(scenario, s -> BARE.withValuesFile(s).withTests().render());
     }
 
     /** The scenario's objects, parsed strictly. */

@@ -58,6 +58,16 @@ class SchemaTest {
     }
 
     @Test
+    void unknownAuthKeyIsRefused() throws IOException {
+        assertRefused("auth:\n  issuerUrl: https://id.example.com\n", "issuerUrl");
+    }
+
+    @Test
+    void aJwksUrlThatIsNoUrlIsRefused() throws IOException {
+        assertRefused("auth:\n  jwksUrl: keycloak/certs\n", "jwksUrl");
+    }
+
+    @Test
     void missingExternalSettingsAreRefused() {
         assertThatThrownBy(() -> Scenarios.RENDERER.withSet("kafka.enabled", false).render())
                 .hasMessageContaining("bootstrapServers");

@@ -8,6 +8,7 @@ import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerPort;
 import io.kubernetes.client.openapi.models.V1Probe;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,16 +17,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The chart (default values) and the kind overlay deploy the same applications: same image, same container ports,
- * same probe paths and ports, same environment variable names (from env, ConfigMaps and Secrets alike).
+ * The chart (its defaults scenario, values.yaml plus the auth settings k8s/kind/kind-e2e.sh installs it with) and the
+ * kind overlay deploy the same applications: same image, same container ports, same probe paths and ports, same
+ * environment variable names (from env, ConfigMaps and Secrets alike), and the routes check tokens the same way.
  */
 class ChartAgreementTest {
 
     /** Set by quarkus-kubernetes in every generated Deployment (not a StatefulSet); nothing of ours reads it. */
     private static final String GENERATED_ONLY = "KUBERNETES_NAMESPACE";
 
-    private static final Manifests CHART = Manifests.parse(
-            ChartRenderer.of(Repository.root().resolve("helm/saga")).render());
+    private static final Path CHART_DIR = Repository.root().resolve("helm/saga");
+    private static final Manifests CHART = Manifests.parse(ChartRenderer.of(CHART_DIR)
+            .withValuesFile(CHART_DIR.resolve("ci/00-defaults-values.yaml")).render());
 
     private static V1Container fromChart(String application) {
         return CHART.container(ChartRenderer.DEFAULT_RELEASE + "-" + application);
@@ -61,6 +64,33 @@ class ChartAgreementTest {
         List<String> k8s = new ArrayList<>(Repository.kindOverlay().envKeys(fromK8s(application)));
         k8s.remove(GENERATED_ONLY);
         assertThat(k8s).isEqualTo(CHART.envKeys(fromChart(application)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.k8saga.k8s.Repository#applications")
+    void sameTokenVerification(String application) {
+        assertThat(tokenSettings(Repository.kindOverlay(), fromK8s(application)))
+                .isEqualTo(tokenSettings(CHART, fromChart(application)));
+    }
+
+    /** The token settings of a container: plain values, and "Secret name/key" for those read from a Secret. */
+    private static Map<String, String> tokenSettings(Manifests manifests, V1Container container) {
+        Map<String, String> settings = new TreeMap<>();
+        manifests.configEnv(container).forEach((name, value) -> {
+            if (isTokenSetting(name)) {
+                settings.put(name, value);
+            }
+        });
+        Manifests.secretEnv(container).forEach((name, ref) -> {
+            if (isTokenSetting(name)) {
+                settings.put(name, "Secret " + ref.getName() + "/" + ref.getKey());
+            }
+        });
+        return settings;
+    }
+
+    private static boolean isTokenSetting(String name) {
+        return name.startsWith("MP_JWT_") || name.startsWith("SMALLRYE_JWT_") || name.startsWith("SAGA_AUTH_");
     }
 
     private static Map<String, Integer> ports(V1Container container) {

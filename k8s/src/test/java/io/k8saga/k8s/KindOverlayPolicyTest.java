@@ -183,6 +183,26 @@ class KindOverlayPolicyTest {
     }
 
     @Test
+    void eachRouteVerifiesTokensWithTheKeyOfTheSecretKindE2eCreates() {
+        for (String route : ChartRenderer.ROUTES) {
+            V1Container container = application(route);
+            assertThat(Manifests.secretEnv(container)).as(route).hasEntrySatisfying("MP_JWT_VERIFY_PUBLICKEY", ref -> {
+                assertThat(ref.getName()).isEqualTo("saga-api-token-key");
+                assertThat(ref.getKey()).isEqualTo("public-key");
+            });
+            assertThat(overlay.configEnv(container)).as(route)
+                    .containsEntry("MP_JWT_VERIFY_ISSUER", "saga-kind")
+                    .containsEntry("MP_JWT_VERIFY_AUDIENCES", "saga")
+                    .doesNotContainKey("MP_JWT_VERIFY_PUBLICKEY_LOCATION");
+        }
+        assertThat(overlay.envKeys(application("lra-coordinator"))).as("the coordinator checks no tokens")
+                .noneMatch(key -> key.startsWith("MP_JWT_") || key.startsWith("SMALLRYE_JWT_")
+                        || key.startsWith("SAGA_AUTH_"));
+        assertThat(overlay.names(V1Secret.class)).as("a key made by kind-e2e.sh, never one committed")
+                .doesNotContain("saga-api-token-key");
+    }
+
+    @Test
     void theCoordinatorShardsAreAStatefulSetWithAClaimPerPod() {
         V1StatefulSet coordinator = overlay.statefulSet("lra-coordinator");
         assertThat(coordinator.getSpec().getReplicas()).isEqualTo(2);

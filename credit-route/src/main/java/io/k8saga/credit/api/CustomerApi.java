@@ -1,6 +1,7 @@
 package io.k8saga.credit.api;
 
 import io.k8saga.common.api.ApiException;
+import io.k8saga.common.api.Caller;
 import io.k8saga.common.api.Formats;
 import io.k8saga.common.api.JsonRequest;
 import io.k8saga.common.db.DataAccessException;
@@ -20,7 +21,9 @@ public class CustomerApi {
         this.credit = credit;
     }
 
-    public CustomerView register(String contentType, byte[] body) {
+    /** Creates a customer with its credit limit: administrators only. */
+    public CustomerView register(Caller caller, String contentType, byte[] body) {
+        caller.requireAdmin("Creating a customer");
         JsonRequest request = JsonRequest.parse(contentType, body);
         String customerId = request.optionalMatching("customerId", Formats.ID, Formats.ID_DESCRIPTION)
                 .orElseGet(() -> UUID.randomUUID().toString());
@@ -38,12 +41,14 @@ public class CustomerApi {
     }
 
     /** The customer's reservations, one per order that asked for credit, oldest first; 404 for an unknown id. */
-    public List<ReservationView> reservations(String customerId) {
-        find(customerId);
+    public List<ReservationView> reservations(Caller caller, String customerId) {
+        find(caller, customerId);
         return credit.reservationsOf(customerId).stream().map(ReservationView::of).toList();
     }
 
-    public CustomerView find(String customerId) {
+    /** The customer; 403 for a customer token naming another customer, before anything is looked up. */
+    public CustomerView find(Caller caller, String customerId) {
+        caller.requireReach("customerId", customerId);
         return credit.find(customerId)
                 .map(CustomerView::of)
                 .orElseThrow(() -> ApiException.notFound("no customer " + customerId));

@@ -1,5 +1,6 @@
 package io.k8saga.credit.route;
 
+import io.k8saga.common.api.ApiAuthentication;
 import io.k8saga.common.api.ApiReplies;
 import io.k8saga.credit.api.CustomerApi;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,22 +26,22 @@ public class CustomerApiRoutes extends RouteBuilder {
                 .get("/{customerId}").to("direct:getCustomer")
                 .get("/{customerId}/reservations").to("direct:listReservations");
 
-        // Creates a customer; 201 with its Location.
+        // Creates a customer (administrators only); 201 with its Location.
         from("direct:registerCustomer").routeId("registerCustomer")
                 .convertBodyTo(byte[].class)
-                .bean(api, "register(${header.Content-Type}, ${body})")
+                .bean(api, "register(" + ApiAuthentication.CALLER + ", ${header.Content-Type}, ${body})")
                 .setHeader("Location", simple("/api/customers/${body.customerId}"))
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(201))
                 .to(ApiReplies.REPLY_JSON);
 
         // Reads one customer with their reserved and available credit.
         from("direct:getCustomer").routeId("getCustomer")
-                .bean(api, "find(${header.customerId})")
+                .bean(api, "find(" + ApiAuthentication.CALLER + ", ${header.customerId})")
                 .to(ApiReplies.REPLY_JSON);
 
         // Lists the customer's credit reservations, one per order (what ./saga check compares with the orders).
         from("direct:listReservations").routeId("listReservations")
-                .bean(api, "reservations(${header.customerId})")
+                .bean(api, "reservations(" + ApiAuthentication.CALLER + ", ${header.customerId})")
                 .to(ApiReplies.REPLY_JSON);
     }
 }

@@ -1,6 +1,6 @@
 package io.k8saga.credit.route;
 
-import static io.restassured.RestAssured.given;
+import static io.k8saga.testkit.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;

@@ -1,12 +1,14 @@
 package io.k8saga.credit.route;
 
-import static io.restassured.RestAssured.given;
+import static io.k8saga.testkit.AdminApi.given;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.k8saga.common.api.Problem;
+import io.k8saga.testkit.ApiTokens;
 import io.k8saga.testkit.SagaInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -31,6 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @QuarkusTestResource(SagaInfraResource.class)
 class HttpProblemsTest {
 
+    private static final String ADMIN = "Bearer " + ApiTokens.forTests().admin();
+
     @TestHTTPResource("/api/customers")
     URI customers;
 
@@ -52,6 +56,7 @@ class HttpProblemsTest {
         // A body publisher of unknown length makes the client send the body in chunks, without Content-Length.
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(customers)
                 .header("Content-Type", "application/json")
+                .header("Authorization", ADMIN)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
                 .build(), HttpResponse.BodyHandlers.ofString());
 
@@ -88,6 +93,7 @@ class HttpProblemsTest {
         for (int i = 0; i < 30; i++) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(customers)
                     .header("Content-Type", "application/json")
+                    .header("Authorization", ADMIN)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build(), HttpResponse.BodyHandlers.ofString());
 
@@ -102,6 +108,7 @@ class HttpProblemsTest {
         // The JDK client sends the bytes as they are, whatever the type says.
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(customers)
                 .header("Content-Type", type)
+                .header("Authorization", ADMIN)
                 .POST(HttpRequest.BodyPublishers.ofString("customerId=c-form&name=N&creditLimit=1"))
                 .build(), HttpResponse.BodyHandlers.ofString());
 

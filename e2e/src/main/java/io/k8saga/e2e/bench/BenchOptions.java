@@ -10,8 +10,11 @@ import java.util.Set;
 
 /**
  * The settings of one bench run, read from the command line with the environment as fallback, so that
- * {@code ./saga bench} can hand over the stack's ports and state directory without repeating them as flags.
- * Pure: no I/O, so the rules are unit-tested.
+ * {@code ./saga bench} can hand over the stack's ports, state directory and API token without repeating them as
+ * flags. Pure: no I/O, so the rules are unit-tested.
+ *
+ * <p>{@code token} is the bearer token sent with every public API request; it comes from {@code SAGA_TOKEN} only,
+ * never from a flag, so that it shows in no process list.
  */
 public record BenchOptions(
         String baseUrl,
@@ -27,7 +30,8 @@ public record BenchOptions(
         Path sagaHome,
         Duration orderTimeout,
         Duration pollInterval,
-        String callbackHost) {
+        String callbackHost,
+        String token) {
 
     public static final String USAGE = """
             Usage: ./saga bench [options]   (java io.k8saga.e2e.bench.SagaBench [options])
@@ -46,6 +50,8 @@ public record BenchOptions(
               --poll D              GET /api/orders/{id} interval while waiting, if the service ignores Prefer: wait (10ms)
               --callback-host H     host the coordinator uses to reach the probe's callbacks (127.0.0.1)
             SAGA_HOME (the stack's state directory) locates the pid files used for RSS and CPU figures.
+            SAGA_TOKEN (required) is the bearer token sent with every public API request: ./saga bench sets a fresh
+            admin token of the local stack; against another API (--base-url) set one that API accepts.
             """;
 
     private static final Set<String> VALUE_OPTIONS = Set.of("--base-url", "--coordinator", "--concurrency", "--rate",
@@ -54,6 +60,11 @@ public record BenchOptions(
     /** Parses {@code --name value} or {@code --name=value} options; unknown or malformed ones throw. */
     public static BenchOptions parse(List<String> args, Map<String, String> env) {
         Path sagaHome = Path.of(env.getOrDefault("SAGA_HOME", ".saga")).toAbsolutePath();
+        String token = env.getOrDefault("SAGA_TOKEN", "").trim();
+        if (token.isEmpty()) {
+            throw new IllegalArgumentException("SAGA_TOKEN is not set: the public API needs a bearer token"
+                    + " (./saga bench sets a fresh admin token; against another API, set SAGA_TOKEN to one it accepts)");
+        }
         String baseUrl = env.getOrDefault("SAGA_BASE_URL",
                 "http://localhost:" + env.getOrDefault("SAGA_GATEWAY_PORT", "8080"));
         String coordinatorUrl = env.getOrDefault("SAGA_COORDINATOR_URL",
@@ -123,7 +134,20 @@ public record BenchOptions(
                 rate == null ? (concurrency == null ? 8 : concurrency) : 0, rate == null ? 0 : rate,
                 count == null && duration == null ? Duration.ofSeconds(20) : duration, count == null ? 0 : count,
                 mix, warmup, ceiling, results == null ? sagaHome.resolve("bench") : Path.of(results).toAbsolutePath(),
-                sagaHome, orderTimeout, poll, callbackHost);
+                sagaHome, orderTimeout, poll, callbackHost, token);
+    }
+
+    /** The value of the Authorization header of every public API request. */
+    public String authorization() {
+        return "Bearer " + token;
+    }
+
+    /** Like the record's own, but without the token, which must not end up in a log or a report. */
+    @Override
+    public String toString() {
+        return "BenchOptions[baseUrl=" + baseUrl + ", coordinatorUrl=" + coordinatorUrl + ", " + loadShape()
+                + ", ceiling=" + ceiling + ", resultsDir=" + resultsDir + ", orderTimeout=" + format(orderTimeout)
+                + ", poll=" + format(pollInterval) + ", callbackHost=" + callbackHost + ", token=(hidden)]";
     }
 
     /** True in open loop mode (a fixed start rate instead of a fixed number of callers). */

@@ -53,6 +53,12 @@ final class SagaWorkload implements LoadDriver.Operation {
         String body = "{\"customerId\":\"" + id + "\",\"name\":\"Bench " + id + "\",\"creditLimit\":" + limit + "}";
         HttpResponse<String> response = http.send(post(options.baseUrl() + "/api/customers", body),
                 HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            throw new IOException("creating customer " + id + " answered " + response.statusCode() + ": the API "
+                    + (response.statusCode() == 401
+                            ? "does not accept SAGA_TOKEN (expired, or signed with another key?)"
+                            : "does not let SAGA_TOKEN create customers (not an admin token?)"));
+        }
         if (response.statusCode() != 201) {
             throw new IOException("creating customer " + id + " answered " + response.statusCode() + ": "
                     + response.body());
@@ -102,7 +108,8 @@ final class SagaWorkload implements LoadDriver.Operation {
             long waitSeconds = Math.max(1, Math.min(MAX_WAIT.toSeconds(),
                     TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())));
             HttpRequest get = HttpRequest.newBuilder(order).timeout(REQUEST_TIMEOUT.plusSeconds(waitSeconds))
-                    .header("Accept", "application/json").header("Prefer", "wait=" + waitSeconds).GET().build();
+                    .header("Accept", "application/json").header("Authorization", options.authorization())
+                    .header("Prefer", "wait=" + waitSeconds).GET().build();
             HttpResponse<String> response = http.send(get, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return error(c, "GET /api/orders/{id} " + response.statusCode());
@@ -145,9 +152,10 @@ final class SagaWorkload implements LoadDriver.Operation {
         return new Outcome(c.key, c.path(), "error", error);
     }
 
-    private static HttpRequest post(String url, String json) {
+    private HttpRequest post(String url, String json) {
         return HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json").header("Accept", "application/json")
+                .header("Authorization", options.authorization())
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 }

@@ -1,15 +1,19 @@
 package io.k8saga.e2e.check;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.k8saga.e2e.check.Invariants.Violation;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 
 /**
  * {@code ./saga check}: reads every order, its customer, its credit reservation and its payments through the public API and exits 1 with a
  * report when an invariant is broken (see {@link Invariants}), 2 when the API cannot be read. Run it when the
- * system is quiet: a saga still running counts as a PENDING order.
+ * system is quiet: a saga still running counts as a PENDING order. Every request carries the bearer token in
+ * {@code SAGA_TOKEN} (an admin token: the check reads every customer's data), which {@code ./saga check} sets.
  */
 public final class SagaCheck {
 
@@ -25,6 +29,17 @@ public final class SagaCheck {
             System.exit(2);
         }
         URI baseUrl = URI.create(args[0].replaceFirst("/*$", "/"));
+        String token = System.getenv().getOrDefault("SAGA_TOKEN", "").trim();
+        if (token.isEmpty()) {
+            System.err.println("check: SAGA_TOKEN is not set: the public API needs an admin bearer token (./saga check"
+                    + " sets a fresh one; against another API, set SAGA_TOKEN to one it accepts)");
+            System.exit(2);
+        }
+        String notAdmin = notAdminProblem(token);
+        if (notAdmin != null) {
+            System.err.println("check: " + notAdmin);
+            System.exit(2);
+        }
         SagaSnapshot snapshot;
         List<Violation> violations;
         int read = 0;
@@ -35,7 +50,7 @@ public final class SagaCheck {
                 if (read > 0) {
                     Thread.sleep(QUIET_PAUSE.toMillis());
                 }
-                snapshot = new SnapshotReader(baseUrl).read();
+                snapshot = new SnapshotReader(baseUrl, token).read();
                 violations = Invariants.check(snapshot);
                 read++;
             } while (!violations.isEmpty() && read < QUIET_READS);
@@ -55,5 +70,33 @@ public final class SagaCheck {
         violations.forEach(violation -> System.out.println("check: VIOLATED " + violation));
         System.out.println("check: " + violations.size() + " violation(s), still there after " + read + " reads");
         System.exit(1);
+    }
+
+    /**
+     * Why the token cannot serve the check, or null. A JWT whose {@code groups} claim lacks {@code admin} is a
+     * customer's: the API shows it that customer's orders only, and the check would pass over almost nothing. A
+     * token that is not a JWT, or keeps its roles in another claim, is left to the API to judge.
+     */
+    static String notAdminProblem(String token) {
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            return null;
+        }
+        JsonNode groups;
+        try {
+            groups = new ObjectMapper().readTree(Base64.getUrlDecoder().decode(parts[1])).get("groups");
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+        if (groups == null || !groups.isArray()) {
+            return null;
+        }
+        for (JsonNode group : groups) {
+            if ("admin".equals(group.asText())) {
+                return null;
+            }
+        }
+        return "SAGA_TOKEN has the groups " + groups + ", not admin: a customer's token sees that customer's orders"
+                + " only (./saga token --admin makes an admin one)";
     }
 }

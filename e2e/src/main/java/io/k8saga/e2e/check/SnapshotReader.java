@@ -19,18 +19,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads a {@link SagaSnapshot} through the public API only, as an operator or a test would. */
+/**
+ * Reads a {@link SagaSnapshot} through the public API only, as an operator or a test would, sending an admin bearer
+ * token with every request.
+ */
 public final class SnapshotReader {
 
     /** The API's largest page of orders. */
     private static final int PAGE_SIZE = 200;
 
     private final URI baseUrl;
+    /** The Authorization header of every request. */
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    public SnapshotReader(URI baseUrl) {
+    /** A reader that sends {@code Authorization: Bearer <token>}; the token must carry the admin role. */
+    public SnapshotReader(URI baseUrl, String token) {
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("the public API needs a bearer token (an admin one) to be read");
+        }
         this.baseUrl = baseUrl;
+        this.authorization = "Bearer " + token.trim();
     }
 
     public SagaSnapshot read() throws IOException, InterruptedException {
@@ -83,11 +93,20 @@ public final class SnapshotReader {
     }
 
     private JsonNode read(String pathAndQuery, boolean notFoundIsNull) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(pathAndQuery))
-                .timeout(Duration.ofSeconds(10)).header("Accept", "application/json").GET().build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(pathAndQuery))
+                .timeout(Duration.ofSeconds(10)).header("Accept", "application/json")
+                .header("Authorization", authorization).GET();
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (notFoundIsNull && response.statusCode() == 404) {
             return null;
+        }
+        if (response.statusCode() == 401) {
+            throw new IOException("GET " + pathAndQuery + " answered 401: the API does not accept the token"
+                    + " (expired, or signed with another key?)");
+        }
+        if (response.statusCode() == 403) {
+            throw new IOException("GET " + pathAndQuery + " answered 403: the token may not read this (not an admin"
+                    + " token?)");
         }
         if (response.statusCode() != 200) {
             throw new IOException("GET " + pathAndQuery + " answered " + response.statusCode() + ": " + response.body());

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The local stand-in for the cluster ingress: one public base URL that routes by path prefix,
  * {@code /api/orders} to order-route, {@code /api/customers} to credit-route, {@code /api/payments} to payment-route.
- * It passes method, path, query, body, status and the headers the API uses; every other path is a 404, an
+ * It passes method, path, query, body, status and the headers the API uses (the bearer token's {@code Authorization}
+ * on the way in, a 401's {@code WWW-Authenticate} on the way out); every other path is a 404, an
  * unreachable service a 502, both as RFC 9457 problem details. JDK only, so {@code ./saga} runs it from the
  * compiled classes with no class path to assemble.
  *
@@ -41,7 +42,8 @@ public final class LocalGateway implements AutoCloseable {
             "Content-Type", "Accept", "Accept-Language", "Idempotency-Key", "Authorization", "Traceparent", "Prefer");
     /** Response headers passed back to the client. */
     private static final List<String> RESPONSE_HEADERS = List.of(
-            "Content-Type", "Location", "Retry-After", "Allow", "Cache-Control", "ETag", "Preference-Applied");
+            "Content-Type", "Location", "Retry-After", "Allow", "Cache-Control", "ETag", "Preference-Applied",
+            "WWW-Authenticate");
     private static final int MAX_BODY_BYTES = 1 << 20;
     private static final String PROBLEM_JSON = "application/problem+json";
 

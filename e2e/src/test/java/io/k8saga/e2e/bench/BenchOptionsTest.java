@@ -15,12 +15,13 @@ import org.junit.jupiter.api.Test;
 class BenchOptionsTest {
 
     private static BenchOptions parse(String... args) {
-        return BenchOptions.parse(List.of(args), Map.of("SAGA_HOME", "/tmp/stack"));
+        return BenchOptions.parse(List.of(args), Map.of("SAGA_HOME", "/tmp/stack", "SAGA_TOKEN", "t0k3n"));
     }
 
     @Test
     void defaultsAreAClosedLoopOfEightFor20Seconds() {
-        BenchOptions o = BenchOptions.parse(List.of(), Map.of("SAGA_HOME", "/tmp/stack", "SAGA_GATEWAY_PORT", "18080"));
+        BenchOptions o = BenchOptions.parse(List.of(),
+                Map.of("SAGA_HOME", "/tmp/stack", "SAGA_GATEWAY_PORT", "18080", "SAGA_TOKEN", "t0k3n"));
         assertThat(o.baseUrl()).isEqualTo("http://localhost:18080");
         assertThat(o.coordinatorUrl()).isEqualTo("http://localhost:8090");
         assertThat(o.openLoop()).isFalse();
@@ -37,7 +38,7 @@ class BenchOptionsTest {
     @Test
     void environmentGivesUrlsAndResultsDirAndFlagsWin() {
         Map<String, String> env = Map.of("SAGA_BASE_URL", "http://gw:1/", "SAGA_COORDINATOR_URL", "http://lra:2",
-                "SAGA_BENCH_DIR", "/tmp/results");
+                "SAGA_BENCH_DIR", "/tmp/results", "SAGA_TOKEN", "t0k3n");
         BenchOptions fromEnv = BenchOptions.parse(List.of(), env);
         assertThat(fromEnv.baseUrl()).isEqualTo("http://gw:1");
         assertThat(fromEnv.coordinatorUrl()).isEqualTo("http://lra:2");
@@ -45,6 +46,22 @@ class BenchOptionsTest {
         BenchOptions flags = BenchOptions.parse(List.of("--base-url=http://other:3", "--results", "/tmp/r2"), env);
         assertThat(flags.baseUrl()).isEqualTo("http://other:3");
         assertThat(flags.resultsDir()).isEqualTo(Path.of("/tmp/r2"));
+    }
+
+    @Test
+    void sendsTheTokenOfTheEnvironmentAndNeverShowsIt() {
+        BenchOptions o = BenchOptions.parse(List.of(), Map.of("SAGA_TOKEN", " aaa.bbb.ccc\n"));
+        assertThat(o.token()).isEqualTo("aaa.bbb.ccc");
+        assertThat(o.authorization()).isEqualTo("Bearer aaa.bbb.ccc");
+        assertThat(o.toString()).doesNotContain("aaa.bbb.ccc").contains("token=(hidden)");
+    }
+
+    @Test
+    void refusesToRunWithoutAToken() {
+        assertThatThrownBy(() -> BenchOptions.parse(List.of(), Map.of("SAGA_HOME", "/tmp/stack")))
+                .hasMessageContaining("SAGA_TOKEN is not set");
+        assertThatThrownBy(() -> BenchOptions.parse(List.of(), Map.of("SAGA_TOKEN", "  ")))
+                .hasMessageContaining("SAGA_TOKEN is not set");
     }
 
     @Test

@@ -149,7 +149,7 @@ final class FaultChecks {
      * callbacks and outcome events land a moment after the orders are final.
      */
     static List<Invariants.Violation> awaitInvariants(PublicApi api, OrderLoad load, Duration atMost) {
-        SnapshotReader reader = new SnapshotReader(api.baseUrl());
+        SnapshotReader reader = new SnapshotReader(api.baseUrl(), api.adminToken());
         AtomicReference<List<Invariants.Violation>> last = new AtomicReference<>(List.of());
         try {
             Awaitility.await("the invariants hold").atMost(atMost).pollInterval(Duration.ofSeconds(2))

@@ -38,6 +38,7 @@ final class OrderLoad {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI orders;
+    private final String authorization;
     private final List<String> customers;
     private final int total;
     private final long intervalNanos;
@@ -50,6 +51,7 @@ final class OrderLoad {
 
     private OrderLoad(PublicApi api, List<String> customers, int total, int perSecond, int callers) {
         this.orders = api.baseUrl().resolve("/api/orders");
+        this.authorization = api.authorization();
         this.customers = customers;
         this.total = total;
         this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
@@ -134,6 +136,7 @@ final class OrderLoad {
                 .timeout(Duration.ofSeconds(15))
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", UUID.randomUUID().toString())
+                .header("Authorization", authorization)
                 .POST(HttpRequest.BodyPublishers.ofString(PublicApi.orderJson(customer, amount, token)))
                 .build();
         long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();

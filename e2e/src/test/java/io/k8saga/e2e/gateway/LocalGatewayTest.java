@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 /** The gateway in front of two tiny JDK upstreams (orders, customers) and one that is down (payments). */
 class LocalGatewayTest {
 
+    /** The one token the upstreams' /secured resource accepts. */
+    private static final String GOOD_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl";
+
     private final HttpClient client = HttpClient.newHttpClient();
     private HttpServer orders;
     private HttpServer customers;
@@ -61,6 +64,29 @@ class LocalGatewayTest {
                 x-internal=null
                 x-forwarded-proto=http
                 body={"amount":12.50}""");
+    }
+
+    @Test
+    void forwardsTheBearerToken() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(gatewayUri("/api/orders/secured"))
+                .header("Authorization", "Bearer " + GOOD_TOKEN).GET());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("authorization=Bearer " + GOOD_TOKEN);
+    }
+
+    @Test
+    void passesTheServicesBearerChallengeBackWithItsUnauthorized() throws Exception {
+        HttpResponse<String> missing = get("/api/customers/secured");
+        HttpResponse<String> wrong = send(HttpRequest.newBuilder(gatewayUri("/api/customers/secured"))
+                .header("Authorization", "Bearer forged").GET());
+
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(missing.headers().allValues("WWW-Authenticate")).containsExactly("Bearer");
+        assertThat(missing.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(missing.body()).contains("\"status\":401");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.headers().allValues("WWW-Authenticate")).containsExactly("Bearer error=\"invalid_token\"");
     }
 
     @Test
@@ -131,7 +157,10 @@ class LocalGatewayTest {
         return URI.create("http://localhost:" + gateway.port() + path);
     }
 
-    /** An upstream that echoes what it received, or answers /status/{code} and /absolute-location specially. */
+    /**
+     * An upstream that echoes what it received, or answers /status/{code}, /absolute-location and /secured (only
+     * with GOOD_TOKEN; 401 with a bearer challenge otherwise) specially.
+     */
     private static HttpServer upstream(String name) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
         server.createContext("/", exchange -> {
@@ -148,6 +177,10 @@ class LocalGatewayTest {
                     exchange.sendResponseHeaders(202, -1);
                     return;
                 }
+                if (path.endsWith("/secured")) {
+                    secured(exchange);
+                    return;
+                }
                 byte[] body = echo(name, exchange).getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
                 exchange.sendResponseHeaders(exchange.getRequestMethod().equals("POST") ? 202 : 200, body.length);
@@ -156,6 +189,23 @@ class LocalGatewayTest {
         });
         server.start();
         return server;
+    }
+
+    /** Answers the way the routes' bearer token check does: 401 and a challenge, or the resource. */
+    private static void secured(HttpExchange exchange) throws IOException {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (("Bearer " + GOOD_TOKEN).equals(authorization)) {
+            byte[] body = ("authorization=" + authorization).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            return;
+        }
+        exchange.getResponseHeaders().add("WWW-Authenticate",
+                authorization == null ? "Bearer" : "Bearer error=\"invalid_token\"");
+        exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
+        byte[] body = "{\"title\":\"Unauthorized\",\"status\":401}".getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(401, body.length);
+        exchange.getResponseBody().write(body);
     }
 
     private static String echo(String name, HttpExchange exchange) throws IOException {

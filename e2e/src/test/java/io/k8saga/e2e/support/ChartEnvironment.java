@@ -78,16 +78,19 @@ final class ChartEnvironment {
 
     /**
      * Renders helm/saga with its default values, except the settings a test run must pin: the saga timeout the suite
-     * expects and the database passwords of the PostgreSQL the run uses (rendered into the chart's Secrets).
+     * expects, the database passwords of the PostgreSQL the run uses (rendered into the chart's Secrets), and the
+     * issuer and public key (base64 DER) of the API's bearer tokens.
      *
      * @param localAddresses component (the value of app.kubernetes.io/component) to "host:port" on this machine; for
      *     a StatefulSet, the address of its pod 0 (pod i listens on that port + i)
      * @param dataDir the stack's data directory; a mount path becomes {@code dataDir/<process>/<volume>}
      */
     static ChartEnvironment render(Path repoRoot, Map<String, String> localAddresses, Path dataDir,
-            String sagaTimeout, String databasePassword) {
+            String sagaTimeout, String databasePassword, String tokenIssuer, String tokenPublicKey) {
         ChartRenderer renderer = ChartRenderer.of(repoRoot.resolve("helm/saga"))
-                .withSet("routes.orderRoute.sagaTimeout", sagaTimeout);
+                .withSet("routes.orderRoute.sagaTimeout", sagaTimeout)
+                .withSet("auth.issuer", tokenIssuer)
+                .withSet("auth.publicKey", tokenPublicKey);
         for (String route : List.of("orderRoute", "creditRoute", "paymentRoute")) {
             renderer = renderer.withSet("routes." + route + ".database.password", databasePassword);
         }

@@ -30,7 +30,8 @@ class ChartEnvironmentTest {
     Path data;
 
     private ChartEnvironment rendered() {
-        return ChartEnvironment.render(Settings.repoRoot(), LOCAL, data, "10s", "s3cret");
+        return ChartEnvironment.render(Settings.repoRoot(), LOCAL, data, "10s", "s3cret", "saga-test",
+                "QUJD");
     }
 
     @Test

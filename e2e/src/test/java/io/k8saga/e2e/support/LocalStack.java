@@ -1,5 +1,6 @@
 package io.k8saga.e2e.support;
 
+import io.k8saga.testkit.ApiTokens;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class LocalStack {
 
+    /** The issuer of ./saga's tokens ({@code ./saga token}); the chart-driven run renders the chart with it too. */
+    static final String TOKEN_ISSUER = "saga-local";
+    private static final String TOKEN_AUDIENCE = "saga";
     private static final Duration SAGA_TIMEOUT = Settings.localSagaTimeout();
     private static final Duration COMMAND_LIMIT = Duration.ofMinutes(15);
 
@@ -45,8 +49,10 @@ public final class LocalStack {
     /** Starts a fresh stack (whatever a previous run left is stopped and purged first) and waits until it is up. */
     static LocalStack start() {
         LocalStack stack = new LocalStack(Settings.repoRoot(), Settings.sagaHome());
+        // The key pair ./saga up would make, made here first so the chart-driven run can render its public half.
+        String publicKey = ApiTokens.ensurePemKeyPair(stack.tokenKey("private"), stack.tokenKey("public"));
         if (Settings.chartDriven()) {
-            stack.writeChartEnvironment();
+            stack.writeChartEnvironment(publicKey);
         }
         stack.saga("down", "--purge");
         try {
@@ -65,6 +71,15 @@ public final class LocalStack {
 
     public Duration sagaTimeout() {
         return SAGA_TIMEOUT;
+    }
+
+    /** Tokens signed with the stack's key, as {@code ./saga token} signs them. */
+    public ApiTokens tokens() {
+        return ApiTokens.fromPemFile(tokenKey("private"), TOKEN_ISSUER, TOKEN_AUDIENCE);
+    }
+
+    private Path tokenKey(String half) {
+        return sagaHome.resolve("secrets/jwt-" + half + ".pem");
     }
 
     /**
@@ -167,7 +182,7 @@ public final class LocalStack {
      * Renders the chart and writes the environment of each process that stands for one of its pods (a route, a
      * coordinator shard on the coordinator port + its ordinal), with this stack's ports, to SAGA_ENV_DIR.
      */
-    private void writeChartEnvironment() {
+    private void writeChartEnvironment(String tokenPublicKey) {
         String pgHost = System.getenv().getOrDefault("SAGA_PG_HOST", "localhost");
         String pgPort = System.getenv().getOrDefault("SAGA_PG_PORT", "5432");
         Map<String, String> local = new LinkedHashMap<>();
@@ -176,7 +191,8 @@ public final class LocalStack {
         }
         local.put("postgresql", pgHost + ":" + pgPort);
         ChartEnvironment chart = ChartEnvironment.render(repoRoot, local, sagaHome.resolve("data"),
-                SAGA_TIMEOUT.toSeconds() + "s", System.getenv().getOrDefault("SAGA_PG_PASSWORD", "saga"));
+                SAGA_TIMEOUT.toSeconds() + "s", System.getenv().getOrDefault("SAGA_PG_PASSWORD", "saga"),
+                TOKEN_ISSUER, tokenPublicKey);
         chart.writeTo(envDir());
         chartShards = chart.coordinatorShards();
     }

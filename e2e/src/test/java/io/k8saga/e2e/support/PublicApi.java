@@ -2,8 +2,8 @@ package io.k8saga.e2e.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.k8saga.testkit.ApiTokens;
 import io.restassured.RestAssured;
-import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.config.HttpClientConfig;
 import io.restassured.config.JsonConfig;
 import io.restassured.config.RestAssuredConfig;
@@ -34,20 +34,43 @@ public final class PublicApi {
                     .setParam("http.socket.timeout", 30_000));
 
     private final URI baseUrl;
-    private final RequestSpecification spec;
+    private final ApiTokens tokens;
+    private final String adminToken;
 
-    public PublicApi(URI baseUrl) {
+    /** A client that sends an administrator's bearer token with every request. */
+    public PublicApi(URI baseUrl, ApiTokens tokens) {
         this.baseUrl = baseUrl;
-        this.spec = new RequestSpecBuilder().setBaseUri(baseUrl.toString()).setConfig(CONFIG).build();
+        this.tokens = tokens;
+        this.adminToken = tokens.admin();
     }
 
     public URI baseUrl() {
         return baseUrl;
     }
 
-    /** A request to the public API, for tests that send something unusual. */
+    /** Tokens the application under test accepts, for tests that act as a customer or forge one. */
+    public ApiTokens tokens() {
+        return tokens;
+    }
+
+    /** An administrator's bearer token, for tests with a client of their own. */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** The {@code Authorization} header value of an administrator, for tests with an HTTP client of their own. */
+    public String authorization() {
+        return "Bearer " + adminToken;
+    }
+
+    /** A request to the public API as an administrator, for tests that send something unusual. */
     public RequestSpecification request() {
-        return RestAssured.given().spec(spec);
+        return anonymous().header("Authorization", authorization());
+    }
+
+    /** A request to the public API without any token. */
+    public RequestSpecification anonymous() {
+        return RestAssured.given().baseUri(baseUrl.toString()).config(CONFIG);
     }
 
     /** A customer id no test has used yet, so every test has its own customers and orders. */

@@ -1,5 +1,7 @@
 package io.k8saga.e2e.support;
 
+import io.k8saga.testkit.ApiTokens;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -29,7 +31,7 @@ public final class SagaStackExtension implements BeforeAllCallback, ParameterRes
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         SagaStack stack = stack(context);
-        return parameter.getParameter().getType() == SagaStack.class ? stack : new PublicApi(stack.baseUrl());
+        return parameter.getParameter().getType() == SagaStack.class ? stack : new PublicApi(stack.baseUrl(), stack.tokens());
     }
 
     private static SagaStack stack(ExtensionContext context) {
@@ -44,11 +46,16 @@ public final class SagaStackExtension implements BeforeAllCallback, ParameterRes
         static Handle open() {
             Optional<java.net.URI> external = Settings.baseUrl();
             if (external.isPresent()) {
-                return new Handle(new SagaStack(external.get(), Settings.externalSagaTimeout(), Optional.empty()), null);
+                Path key = Settings.tokenKey().orElseThrow(() -> new IllegalStateException("-De2e.baseUrl needs"
+                        + " -De2e.tokenKey: the private key that signs the API's bearer tokens"));
+                ApiTokens tokens = ApiTokens.fromPemFile(key, Settings.tokenIssuer(), Settings.tokenAudience());
+                return new Handle(new SagaStack(external.get(), Settings.externalSagaTimeout(), tokens,
+                        Optional.empty()), null);
             }
             try {
                 LocalStack local = LocalStack.start();
-                return new Handle(new SagaStack(local.baseUrl(), local.sagaTimeout(), Optional.of(local)), null);
+                return new Handle(new SagaStack(local.baseUrl(), local.sagaTimeout(), local.tokens(),
+                        Optional.of(local)), null);
             } catch (RuntimeException e) {
                 return new Handle(null, e);
             }

@@ -58,6 +58,25 @@ final class Settings {
         };
     }
 
+    /**
+     * {@code e2e.tokenKey}: the PKCS#8 PEM private key that signs the suite's bearer tokens for a stack it did not
+     * start (the kind workflow's); the local stack's is its own (SAGA_HOME/secrets/jwt-private.pem).
+     */
+    static Optional<Path> tokenKey() {
+        String value = System.getProperty("e2e.tokenKey", "").trim();
+        return value.isEmpty() ? Optional.empty() : Optional.of(Path.of(value).toAbsolutePath());
+    }
+
+    /** {@code e2e.tokenIssuer}: the {@code iss} of the suite's tokens (default saga-local, ./saga's issuer). */
+    static String tokenIssuer() {
+        return System.getProperty("e2e.tokenIssuer", LocalStack.TOKEN_ISSUER).trim();
+    }
+
+    /** {@code e2e.tokenAudience}: the {@code aud} of the suite's tokens (default saga). */
+    static String tokenAudience() {
+        return System.getProperty("e2e.tokenAudience", "saga").trim();
+    }
+
     /** {@code e2e.keepStack=true} leaves the local stack running after the tests, for a look around. */
     static boolean keepStack() {
         return Boolean.getBoolean("e2e.keepStack");

@@ -1,6 +1,7 @@
 package io.k8saga.order.api;
 
 import io.k8saga.common.api.ApiException;
+import io.k8saga.common.api.Caller;
 import io.k8saga.common.api.Formats;
 import io.k8saga.common.api.JsonRequest;
 import io.k8saga.common.db.Retry;
@@ -12,7 +13,12 @@ import io.k8saga.order.domain.Placement;
 import io.k8saga.order.domain.SagaAdmission;
 import io.k8saga.order.message.OrderSagaStarter;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
@@ -43,20 +49,24 @@ public class OrderApi {
      * Retry-After, unless the request replays an order accepted earlier under its Idempotency-Key. An order whose
      * saga cannot start is removed again and the client told to retry.
      */
-    public PlacedOrder place(String contentType, String idempotencyKey, byte[] body) {
-        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+    public PlacedOrder place(Caller caller, String contentType, String idempotencyHeader, byte[] body) {
+        if (idempotencyHeader != null && !IDEMPOTENCY_KEY.matcher(idempotencyHeader).matches()) {
             throw ApiException.invalidField("Idempotency-Key", "must be 1 to 128 visible ASCII characters");
         }
+        String idempotencyKey = idempotencyHeader == null ? null : scoped(caller, idempotencyHeader);
         JsonRequest json = JsonRequest.parse(contentType, body);
+        String customerId = json.optionalMatching("customerId", Formats.ID, Formats.ID_DESCRIPTION)
+                .or(() -> Optional.ofNullable(caller.customerId()))
+                .orElseThrow(() -> ApiException.invalidField("customerId", "is required"));
+        caller.requireReach("customerId", customerId);
         OrderRequest request = new OrderRequest(
-                json.optionalMatching("customerId", Formats.ID, Formats.ID_DESCRIPTION)
-                        .orElseThrow(() -> ApiException.invalidField("customerId", "is required")),
+                customerId,
                 json.requiredMoney("amount", false),
                 json.optionalMatching("currency", Formats.CURRENCY, "3 upper-case letters (ISO 4217)").orElse("EUR"),
                 json.optionalText("paymentToken", 64).orElse("tok_ok"));
         if (!admission.tryReserve()) {
             return orders.placedEarlier(request, idempotencyKey)
-                    .map(earlier -> new PlacedOrder(OrderView.of(earlier), 200))
+                    .map(earlier -> new PlacedOrder(OrderView.of(earlier, caller), 200))
                     .orElseThrow(() -> {
                         admission.shed();
                         return ApiException.unavailable("Too many orders in progress (" + admission.inFlight()
@@ -74,11 +84,11 @@ public class OrderApi {
         String orderId = placement.order().orderId();
         if (!placement.isNew()) {
             admission.cancelReservation();
-            return new PlacedOrder(find(orderId), 200);
+            return new PlacedOrder(find(caller, orderId), 200);
         }
         admission.accepted(orderId);
         startSaga(orderId);
-        return new PlacedOrder(find(orderId), 202);
+        return new PlacedOrder(find(caller, orderId), 202);
     }
 
     private void startSaga(String orderId) {
@@ -92,9 +102,11 @@ public class OrderApi {
         }
     }
 
-    public OrderView find(String orderId) {
+    /** The order; 404 also for another customer's order, so a customer cannot learn which order ids exist. */
+    public OrderView find(Caller caller, String orderId) {
         return orders.find(orderId)
-                .map(OrderView::of)
+                .filter(order -> caller.mayReach(order.customerId()))
+                .map(order -> OrderView.of(order, caller))
                 .orElseThrow(() -> ApiException.notFound("no order " + orderId));
     }
 
@@ -103,14 +115,34 @@ public class OrderApi {
         return WaitPreference.of(prefer).map(WaitPreference::applied).orElse(null);
     }
 
-    public OrderPage list(String customerId, String status, String page, String size) {
+    /** A page of orders; a customer's lists hold only its own orders, and may name no other customer. */
+    public OrderPage list(Caller caller, String customerId, String status, String page, String size) {
+        String customer = Optional.ofNullable(blankToNull(customerId)).orElse(caller.customerId());
+        if (customer != null) {
+            caller.requireReach("customerId", customer);
+        }
         OrderQuery query = new OrderQuery(
-                blankToNull(customerId),
+                customer,
                 parseStatus(blankToNull(status)),
                 parseInt("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE),
                 parseInt("size", size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE));
-        return new OrderPage(orders.list(query).stream().map(OrderView::of).toList(), query.page(), query.size(),
+        return new OrderPage(orders.list(query).stream().map(order -> OrderView.of(order, caller)).toList(),
+                query.page(), query.size(),
                 orders.count(query));
+    }
+
+    /**
+     * The key an Idempotency-Key header is stored under: a digest of the caller's scope and the header, so two
+     * callers' keys never meet, and the stored key stays within its column whatever the scope's length.
+     */
+    static String scoped(Caller caller, String idempotencyHeader) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((caller.idempotencyScope() + "\n"
+                    + idempotencyHeader).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     private static OrderStatus parseStatus(String status) {

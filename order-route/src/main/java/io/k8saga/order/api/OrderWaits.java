@@ -1,5 +1,7 @@
 package io.k8saga.order.api;
 
+import io.k8saga.common.api.ApiAuthentication;
+import io.k8saga.common.api.Caller;
 import io.k8saga.common.api.PublicRequestLimit;
 import io.k8saga.order.domain.Order;
 import io.k8saga.order.domain.OrderService;
@@ -48,8 +50,8 @@ public class OrderWaits {
     }
 
     void register(@Observes Router router) {
-        // After PublicRequestLimit's turn, before the getOrder route of Camel's REST DSL.
-        router.get("/api/orders/:orderId").order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::read);
+        // After PublicRequestLimit's turn and ApiAuthentication's, before the getOrder route of Camel's REST DSL.
+        router.get("/api/orders/:orderId").order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT).handler(this::read);
     }
 
     private void read(RoutingContext request) {
@@ -68,11 +70,15 @@ public class OrderWaits {
         Context context = Vertx.currentContext();
         // Taken before the read, so a change committed between the read and the wait still wakes it.
         CompletableFuture<Void> finalSignal = watch.signalFor(orderId);
-        context.executeBlocking(() -> orders.find(orderId).map(Order::status), false).onComplete(read -> {
+        Caller caller = ApiAuthentication.callerOf(request);
+        context.executeBlocking(() -> orders.find(orderId), false).onComplete(read -> {
             if (read.failed()) {
                 // The route reads it again and reports what is wrong.
                 finish(request, true);
-            } else if (!OrderStatus.PENDING.equals(read.result().orElse(null))) {
+            } else if (read.result().isPresent() && !caller.mayReach(read.result().get().customerId())) {
+                // Another customer's order: answered (404) at once, so the time taken tells nothing either.
+                finish(request, true);
+            } else if (!OrderStatus.PENDING.equals(read.result().map(Order::status).orElse(null))) {
                 // Final or unknown: the route answers it at once, and whoever else waits for it can stop too.
                 watch.isFinal(orderId);
                 finish(request, true);

@@ -1,5 +1,6 @@
 package io.k8saga.order.route;
 
+import io.k8saga.common.api.ApiAuthentication;
 import io.k8saga.common.api.ApiReplies;
 import io.k8saga.order.api.OrderApi;
 import io.k8saga.order.api.SagaAdminApi;
@@ -31,14 +32,15 @@ public class OrderApiRoutes extends RouteBuilder {
                 .get().to("direct:listOrders")
                 .get("/{orderId}").to("direct:getOrder");
 
-        // For operators only: outside /api, so neither the ingress nor the local gateway routes it.
+        // For operators only (an admin token): outside /api, so neither the ingress nor the local gateway routes it.
         rest("/admin/sagas")
                 .get("/stuck").to("direct:listStuckSagas");
 
         // Validates and stores the order, then starts its saga; 202 for a new order, 200 for a replayed key.
         from("direct:placeOrder").routeId("placeOrder")
                 .convertBodyTo(byte[].class)
-                .bean(api, "place(${header.Content-Type}, ${header.Idempotency-Key}, ${body})")
+                .bean(api, "place(" + ApiAuthentication.CALLER + ", ${header.Content-Type}, ${header.Idempotency-Key},"
+                        + " ${body})")
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, simple("${body.httpStatus}"))
                 .setHeader("Location", simple("/api/orders/${body.order.orderId}"))
                 .setBody(simple("${body.order}"))
@@ -48,12 +50,13 @@ public class OrderApiRoutes extends RouteBuilder {
         // held the request until the order was final or N seconds had passed); the answer says so.
         from("direct:getOrder").routeId("getOrder")
                 .setHeader(ApiReplies.PREFERENCE_APPLIED, method(api, "appliedPreference(${header.Prefer})"))
-                .bean(api, "find(${header.orderId})")
+                .bean(api, "find(" + ApiAuthentication.CALLER + ", ${header.orderId})")
                 .to(ApiReplies.REPLY_JSON);
 
         // Lists orders, filtered and paged by the query parameters.
         from("direct:listOrders").routeId("listOrders")
-                .bean(api, "list(${header.customerId}, ${header.status}, ${header.page}, ${header.size})")
+                .bean(api, "list(" + ApiAuthentication.CALLER + ", ${header.customerId}, ${header.status}, ${header.page},"
+                        + " ${header.size})")
                 .to(ApiReplies.REPLY_JSON);
 
         // Re-reads the orders this instance waits for (long-polling reads, admission places), for a change another

@@ -1,11 +1,12 @@
 package io.k8saga.order.api;
 
-import static io.restassured.RestAssured.given;
+import static io.k8saga.testkit.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.k8saga.testkit.ApiTokens;
 import io.k8saga.testkit.SagaInfraResource;
 import io.k8saga.testkit.SagaTopics;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -95,9 +96,11 @@ class LoadLimitsTest {
     void heldReadsTakeNoWorkerThreadAndAllGetTheFinalAnswer() {
         String orderId = placeOrder(null, "{\"customerId\":\"w-1\",\"amount\":7}", 202);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String authorization = "Bearer " + ApiTokens.forTests().admin();
         List<CompletableFuture<HttpResponse<String>>> reads = IntStream.range(0, MAX_WAITERS + 50)
                 .mapToObj(i -> client.sendAsync(HttpRequest.newBuilder(orderUri(orderId))
-                        .header("Prefer", "wait=20").timeout(Duration.ofSeconds(40)).build(),
+                        .header("Prefer", "wait=20").header("Authorization", authorization)
+                        .timeout(Duration.ofSeconds(40)).build(),
                         HttpResponse.BodyHandlers.ofString()))
                 .toList();
 

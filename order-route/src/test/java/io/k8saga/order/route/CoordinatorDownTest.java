@@ -1,6 +1,6 @@
 package io.k8saga.order.route;
 
-import static io.restassured.RestAssured.given;
+import static io.k8saga.testkit.AdminApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;

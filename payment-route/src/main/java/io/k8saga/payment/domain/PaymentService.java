@@ -39,14 +39,16 @@ public class PaymentService {
      * after a compensation it returns a VOIDED payment (possibly a tombstone) and creates nothing.
      */
     @Transactional
-    public Payment authorize(String orderId, BigDecimal amount, String currency, String paymentToken) {
+    public Payment authorize(String orderId, String customerId, BigDecimal amount, String currency,
+            String paymentToken) {
         Optional<Payment> existing = payments.lockByOrder(orderId);
         if (existing.isPresent()) {
             return existing.get();
         }
         // Stored with 2 decimals; the same scale as a payment read back, so a repeated event carries the same amount.
         BigDecimal money = amount.setScale(2, RoundingMode.UNNECESSARY);
-        Payment payment = new Payment(newPaymentId(), orderId, money, currency, rule.decide(money, paymentToken));
+        Payment payment = new Payment(newPaymentId(), orderId, customerId, money, currency,
+                rule.decide(money, paymentToken));
         payments.insert(payment);
         return payment;
     }

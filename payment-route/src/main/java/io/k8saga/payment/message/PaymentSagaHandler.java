@@ -67,8 +67,8 @@ public class PaymentSagaHandler {
     public void authorize(CreditEvent credit, String eventId, String sagaId) {
         inbox.applyOnce(eventId, () -> {
             joinedSagas.joined(credit.orderId(), sagaId);
-            Payment payment = payments.authorize(credit.orderId(), credit.amount(), credit.currency(),
-                    credit.paymentToken());
+            Payment payment = payments.authorize(credit.orderId(), credit.customerId(), credit.amount(),
+                    credit.currency(), credit.paymentToken());
             PaymentEvent.Type outcome = switch (payment.status()) {
                 case AUTHORIZED, CAPTURED -> PaymentEvent.Type.PAYMENT_AUTHORIZED;
                 case DECLINED -> PaymentEvent.Type.PAYMENT_DECLINED;

@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class PaymentRepository {
 
-    private static final String COLUMNS = "payment_id, order_id, amount, currency, status";
+    private static final String COLUMNS = "payment_id, order_id, customer_id, amount, currency, status";
 
     private final Sql sql;
 
@@ -37,8 +37,8 @@ public class PaymentRepository {
     /** Fails with a unique violation when the order has a row already: callers retry and re-read. */
     public void insert(Payment payment) {
         OffsetDateTime now = OffsetDateTime.now();
-        sql.update("INSERT INTO payment (" + COLUMNS + ", created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                payment.paymentId(), payment.orderId(), payment.amount(), payment.currency(),
+        sql.update("INSERT INTO payment (" + COLUMNS + ", created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                payment.paymentId(), payment.orderId(), payment.customerId(), payment.amount(), payment.currency(),
                 payment.status().name(), now, now);
     }
 
@@ -48,7 +48,7 @@ public class PaymentRepository {
     }
 
     private static Payment map(ResultSet row) throws SQLException {
-        return new Payment(row.getString(1), row.getString(2), row.getBigDecimal(3), row.getString(4),
-                PaymentStatus.valueOf(row.getString(5)));
+        return new Payment(row.getString(1), row.getString(2), row.getString(3), row.getBigDecimal(4),
+                row.getString(5), PaymentStatus.valueOf(row.getString(6)));
     }
 }

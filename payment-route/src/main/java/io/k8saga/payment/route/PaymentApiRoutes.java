@@ -1,5 +1,6 @@
 package io.k8saga.payment.route;
 
+import io.k8saga.common.api.ApiAuthentication;
 import io.k8saga.common.api.ApiReplies;
 import io.k8saga.payment.api.PaymentApi;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,9 +23,9 @@ public class PaymentApiRoutes extends RouteBuilder {
         rest("/api/payments")
                 .get().to("direct:findPayments");
 
-        // Lists the payments of the order given by the orderId query parameter.
+        // Lists the payments of the order given by the orderId query parameter (a customer's own only).
         from("direct:findPayments").routeId("findPayments")
-                .bean(api, "findByOrder(${header.orderId})")
+                .bean(api, "findByOrder(" + ApiAuthentication.CALLER + ", ${header.orderId})")
                 .to(ApiReplies.REPLY_JSON);
     }
 }

@@ -73,6 +73,6 @@ class PaymentTest {
     }
 
     private static Payment payment(PaymentStatus status) {
-        return new Payment("p1", "o1", new BigDecimal("120.00"), "EUR", status);
+        return new Payment("p1", "o1", "c1", new BigDecimal("120.00"), "EUR", status);
     }
 }

@@ -33,6 +33,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, field, field + ": " + detail);
     }
 
+    /** A 403: the caller is known, and may not do this; {@code field} names what it reached for, may be null. */
+    public static ApiException forbidden(String field, String detail) {
+        return new ApiException(403, field, detail);
+    }
+
     public static ApiException notFound(String detail) {
         return new ApiException(404, null, detail);
     }

@@ -108,7 +108,7 @@ public class HttpProblems {
      * kernel reset it, and a client still sending (a proxy in particular) could lose the answer. Past
      * {@link #MAX_DROPPED_BYTES} it is closed at once. On HTTP/2 only this stream is concerned.
      */
-    private static void refuse(RoutingContext context, int status, String field, String detail) {
+    public static void refuse(RoutingContext context, int status, String field, String detail) {
         HttpServerRequest request = context.request();
         boolean http1 = request.version() != HttpVersion.HTTP_2;
         if (http1) {

@@ -17,6 +17,8 @@ public record Problem(String type, String title, int status, String detail, Stri
     private static String titleFor(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 409 -> "Conflict";

@@ -12,6 +12,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -44,12 +45,14 @@ public class EventFailures {
     private final CoordinatorShards shards;
     private final LraStatus lras;
     private final int attempts;
+    private final MeterRegistry registry;
 
     EventFailures(CoordinatorShards shards, LraStatus lras,
-            @ConfigProperty(name = "saga.events.attempts") int attempts) {
+            @ConfigProperty(name = "saga.events.attempts") int attempts, MeterRegistry registry) {
         this.shards = shards;
         this.lras = lras;
         this.attempts = attempts;
+        this.registry = registry;
     }
 
     /** The retry predicate of every event consumer (Camel's retryWhile). */
@@ -65,13 +68,27 @@ public class EventFailures {
             return false;
         }
         if (isLraRefusal(failure)) {
+            // Refused for an LRA of no coordinator of ours: nothing to wait for, a dead letter at once.
+            if (!shards.isOurs(sagaId)) {
+                return false;
+            }
             if (hasEnded(sagaId)) {
                 exchange.setProperty(SAGA_ENDED, true);
                 return false;
             }
-            return true;
+            // Bounded by the saga's own timeout: once it ends, the branch above stops the retries.
+            return retried("lra-refused");
         }
-        return isOutage(failure) || attempt < attempts;
+        if (isOutage(failure)) {
+            return retried("outage");
+        }
+        return attempt < attempts && retried("failed");
+    }
+
+    /** Counts one more try of a failed event, by why it is tried again; always true. */
+    private boolean retried(String reason) {
+        registry.counter("saga.events.retries", "reason", reason).increment();
+        return true;
     }
 
     static boolean isInvalid(Throwable failure) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import io.k8saga.common.db.DataAccessException;
 import io.k8saga.common.lra.CoordinatorShards;
 import io.k8saga.common.lra.UnknownCoordinatorException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.util.List;
@@ -53,7 +54,7 @@ class EventFailuresTest {
     @Test
     void anOutageOfTheSagasShardParksTheEventAndAnyOtherOutageIsRetriedInPlace() {
         CoordinatorShards shards = new CoordinatorShards("http://shard-0:8090,http://shard-1:8090", "/lra-coordinator");
-        EventFailures failures = new EventFailures(shards, null, 5);
+        EventFailures failures = new EventFailures(shards, null, 5, new SimpleMeterRegistry());
         shards.failed("http://shard-1:8090/lra-coordinator");
 
         Exchange onSilentShard = failed("http://shard-1:8090/lra-coordinator/1", new ConnectException("refused"));
@@ -67,6 +68,29 @@ class EventFailuresTest {
         Exchange bug = failed("http://shard-1:8090/lra-coordinator/3", new NullPointerException());
         assertThat(failures.retry(bug)).as("a bug is not the shard's silence").isTrue();
         assertThat(bug.getProperty(EventFailures.PARK)).isNull();
+    }
+
+    @Test
+    void aRefusalForAnLraOfNoCoordinatorOfOursIsADeadLetterAtOnceAndRetriesAreCounted() {
+        CoordinatorShards shards = new CoordinatorShards("http://shard-0:8090", "/lra-coordinator");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        EventFailures failures = new EventFailures(shards, null, 2, registry);
+
+        Exchange foreign = failed("http://attacker:8090/lra-coordinator/1",
+                new org.apache.camel.RuntimeCamelException("Cannot join LRA"));
+        assertThat(failures.retry(foreign)).isFalse();
+        assertThat(foreign.getProperty(EventFailures.SAGA_ENDED)).as("dead-lettered, not dropped").isNull();
+
+        Exchange bug = failed("http://shard-0:8090/lra-coordinator/2", new NullPointerException());
+        assertThat(failures.retry(bug)).isTrue();
+        bug.getIn().setHeader(Exchange.REDELIVERY_COUNTER, 1);
+        assertThat(failures.retry(bug)).isTrue();
+        bug.getIn().setHeader(Exchange.REDELIVERY_COUNTER, 2);
+        assertThat(failures.retry(bug)).as("bounded by saga.events.attempts").isFalse();
+        assertThat(failures.retry(failed("http://shard-0:8090/lra-coordinator/3", sql("08001")))).isTrue();
+
+        assertThat(registry.counter("saga.events.retries", "reason", "failed").count()).isEqualTo(2);
+        assertThat(registry.counter("saga.events.retries", "reason", "outage").count()).isEqualTo(1);
     }
 
     private static Exchange failed(String sagaId, Exception failure) {
