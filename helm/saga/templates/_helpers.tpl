@@ -91,6 +91,104 @@ shard hands out its LRA ids under its own URL (SAGA_COORDINATOR_ADVERTISED_URL),
 {{- end -}}
 {{- end }}
 
+{{/*
+saga.kafkaProtocol: the security protocol of every Kafka client of the release: PLAINTEXT with the bundled Kafka
+(which offers nothing else; asking it for more fails), externalKafka.security.protocol with an external one.
+*/}}
+{{- define "saga.kafkaProtocol" -}}
+{{- $protocol := .Values.externalKafka.security.protocol -}}
+{{- if and .Values.kafka.enabled (ne $protocol "PLAINTEXT") -}}
+{{- fail (printf "externalKafka.security.protocol is %s, but the bundled Kafka only speaks PLAINTEXT (inside the namespace, behind its NetworkPolicy): set kafka.enabled=false and externalKafka.bootstrapServers to use a secured cluster (README.md, Kafka security)" $protocol) -}}
+{{- end -}}
+{{- ternary "PLAINTEXT" $protocol .Values.kafka.enabled -}}
+{{- end }}
+
+{{/* saga.kafkaSasl: "true" when the Kafka clients authenticate with SASL, else empty. */}}
+{{- define "saga.kafkaSasl" -}}
+{{- if hasPrefix "SASL_" (include "saga.kafkaProtocol" .) -}}true{{- end -}}
+{{- end }}
+
+{{/* saga.kafkaTls: "true" when the Kafka clients connect with TLS (SSL, SASL_SSL), else empty. */}}
+{{- define "saga.kafkaTls" -}}
+{{- if hasSuffix "SSL" (include "saga.kafkaProtocol" .) -}}true{{- end -}}
+{{- end }}
+
+{{/* saga.kafkaCaFile: where the brokers' CA certificates are mounted; empty without TLS or without a CA Secret. */}}
+{{- define "saga.kafkaCaFile" -}}
+{{- if and (include "saga.kafkaTls" .) .Values.externalKafka.security.ca.existingSecret -}}
+/etc/saga/kafka-ca/ca.crt
+{{- end -}}
+{{- end }}
+
+{{/*
+saga.kafkaCredentialsSecret: the Secret (keys username, password) of one Kafka principal under SASL, by its key in
+externalKafka.security.credentials (orderRoute, creditRoute, paymentRoute, topicsJob); fails naming the value when
+it is not set. (dict "root" $ "key" <key>)
+*/}}
+{{- define "saga.kafkaCredentialsSecret" -}}
+{{- $secret := index .root.Values.externalKafka.security.credentials .key -}}
+{{- if not $secret -}}
+{{- fail (printf "externalKafka.security.credentials.%s is required with externalKafka.security.protocol %s: an existing Secret with the keys username and password of that principal (README.md, Kafka security)" .key (include "saga.kafkaProtocol" .root)) -}}
+{{- end -}}
+{{- $secret -}}
+{{- end }}
+
+{{/* saga.kafkaSecurityConfig: the plain (non-secret) Kafka security settings of a route, ConfigMap data; empty for PLAINTEXT. */}}
+{{- define "saga.kafkaSecurityConfig" -}}
+{{- $protocol := include "saga.kafkaProtocol" . -}}
+{{- if ne $protocol "PLAINTEXT" -}}
+SAGA_KAFKA_SECURITY_PROTOCOL: {{ $protocol | quote }}
+{{- if include "saga.kafkaSasl" . }}
+SAGA_KAFKA_SASL_MECHANISM: {{ .Values.externalKafka.security.saslMechanism | quote }}
+{{- end }}
+{{- with include "saga.kafkaCaFile" . }}
+SAGA_KAFKA_SSL_TRUSTSTORE_TYPE: "PEM"
+SAGA_KAFKA_SSL_TRUSTSTORE_LOCATION: {{ . | quote }}
+{{- end }}
+{{- end -}}
+{{- end }}
+
+{{/*
+saga.kafkaCredentialsEnv: a Kafka principal's user name and password from its Secret, as container env entries;
+empty without SASL. (dict "root" $ "key" <key in externalKafka.security.credentials>)
+*/}}
+{{- define "saga.kafkaCredentialsEnv" -}}
+{{- if include "saga.kafkaSasl" .root -}}
+{{- $secret := include "saga.kafkaCredentialsSecret" . -}}
+- name: SAGA_KAFKA_SASL_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: username
+- name: SAGA_KAFKA_SASL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: password
+{{- end -}}
+{{- end }}
+
+{{/* saga.kafkaCaVolumeMount: the mount of the brokers' CA Secret (a volumeMounts entry); empty without one. */}}
+{{- define "saga.kafkaCaVolumeMount" -}}
+{{- if include "saga.kafkaCaFile" . -}}
+- name: kafka-ca
+  mountPath: /etc/saga/kafka-ca
+  readOnly: true
+{{- end -}}
+{{- end }}
+
+{{/* saga.kafkaCaVolume: the brokers' CA Secret as a volume (a volumes entry), its key as ca.crt; empty without one. */}}
+{{- define "saga.kafkaCaVolume" -}}
+{{- if include "saga.kafkaCaFile" . -}}
+- name: kafka-ca
+  secret:
+    secretName: {{ .Values.externalKafka.security.ca.existingSecret }}
+    items:
+      - key: {{ .Values.externalKafka.security.ca.key }}
+        path: ca.crt
+{{- end -}}
+{{- end }}
+
 {{/* saga.jdbcUrl: a route's JDBC URL, its database.jdbcUrl or its database in the bundled PostgreSQL. */}}
 {{- define "saga.jdbcUrl" -}}
 {{- $db := .values.database -}}
@@ -181,6 +279,9 @@ The lookup only runs on upgrades: an install has nothing to keep, and so `helm t
 {{- define "saga.routeConfig" -}}
 QUARKUS_PROFILE: pg
 KAFKA_BROKERS: {{ include "saga.kafkaBrokers" .root | quote }}
+{{- with include "saga.kafkaSecurityConfig" .root }}
+{{ . }}
+{{- end }}
 LRA_COORDINATOR_URL: {{ include "saga.coordinatorUrls" .root | quote }}
 PARTICIPANT_URL: {{ include "saga.serviceUrl" . | quote }}
 DB_URL: {{ include "saga.jdbcUrl" . | quote }}

@@ -431,10 +431,21 @@ class ChartPolicyTest {
             if (route.equals("payment-route")) {
                 expectedKeys.add("PAYMENT_MAX_AMOUNT");
             }
+            // A secured external Kafka (KafkaSecurityTest has the details); the scenarios that have one use SASL_SSL.
+            boolean kafkaSasl = "SASL_SSL".equals(nested(Scenarios.values(scenario), "externalKafka", "security",
+                    "protocol"));
+            if (kafkaSasl) {
+                expectedKeys.addAll(List.of("SAGA_KAFKA_SECURITY_PROTOCOL", "SAGA_KAFKA_SASL_MECHANISM",
+                        "SAGA_KAFKA_SSL_TRUSTSTORE_TYPE", "SAGA_KAFKA_SSL_TRUSTSTORE_LOCATION",
+                        "SAGA_KAFKA_SASL_USERNAME", "SAGA_KAFKA_SASL_PASSWORD"));
+            }
             assertThat(manifests.envKeys(container)).as(route).containsExactlyInAnyOrderElementsOf(expectedKeys);
             List<String> fromSecrets = new ArrayList<>(List.of("DB_USER", "DB_PASSWORD", "SAGA_CALLBACK_KEYS"));
             if (!jwks) {
                 fromSecrets.add("MP_JWT_VERIFY_PUBLICKEY");
+            }
+            if (kafkaSasl) {
+                fromSecrets.addAll(List.of("SAGA_KAFKA_SASL_USERNAME", "SAGA_KAFKA_SASL_PASSWORD"));
             }
             assertThat(Manifests.secretEnv(container)).as(route)
                     .containsOnlyKeys(fromSecrets.toArray(String[]::new));

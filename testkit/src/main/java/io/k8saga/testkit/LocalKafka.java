@@ -35,6 +35,15 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Formats a new log directory under {@code dir} and starts a broker on it; returns once it listens. */
     public static LocalKafka start(Path dir) {
+        return start(dir, Map.of(), List.of());
+    }
+
+    /**
+     * Like {@link #start(Path)}, with broker settings that override or add to the template's (a secured listener,
+     * an authorizer, ...; the template's tokens such as {@code @KAFKA_PORT@} are filled in them too) and further
+     * arguments of the storage format (e.g. {@code --add-scram} for the SCRAM users the broker starts with).
+     */
+    public static LocalKafka start(Path dir, Map<String, String> settings, List<String> formatArguments) {
         // Absolute: the broker runs in workDir, where relative paths would resolve differently.
         Path workDir = dir.toAbsolutePath();
         Path home = kafkaHome();
@@ -44,7 +53,10 @@ public final class LocalKafka implements AutoCloseable {
         int controllerPort = ports[1];
         Path config = workDir.resolve("server.properties");
         Path logging = workDir.resolve("log4j.properties");
-        write(config, read(home.resolve("config/server.properties"))
+        StringBuilder serverProperties = new StringBuilder(read(home.resolve("config/server.properties")));
+        // A key given again further down wins (java.util.Properties, which the broker reads them with).
+        settings.forEach((key, value) -> serverProperties.append('\n').append(key).append('=').append(value));
+        write(config, serverProperties.toString()
                 .replace("@NODE_ID@", "1")
                 .replace("@KAFKA_PORT@", String.valueOf(port))
                 .replace("@CONTROLLER_PORT@", String.valueOf(controllerPort))
@@ -54,10 +66,11 @@ public final class LocalKafka implements AutoCloseable {
         // The classpath wildcard is expanded by the java launcher to every jar in the folder.
         List<String> java = List.of(ManagedProcess.javaLauncher(), "-Xmx256m",
                 "-Dlog4j.configuration=" + logging.toUri(), "-cp", libs.resolve("*").toString());
-        ManagedProcess.run("kafka-storage-format",
-                command(java, "kafka.tools.StorageTool", "format", "--cluster-id", clusterId(), "--config",
-                        config.toString()),
-                Map.of(), workDir, START_TIMEOUT);
+        List<String> format = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "--cluster-id",
+                clusterId(), "--config", config.toString()));
+        format.addAll(formatArguments);
+        ManagedProcess.run("kafka-storage-format", command(java, format.toArray(String[]::new)), Map.of(), workDir,
+                START_TIMEOUT);
         ManagedProcess broker = ManagedProcess.start("kafka", command(java, "kafka.Kafka", config.toString()),
                 Map.of(), workDir);
         broker.awaitPort(port, START_TIMEOUT);
