@@ -56,7 +56,8 @@ public class Inbox {
         });
     }
 
-    private static String requireId(String eventId) {
+    /** The event id, or an InvalidEventException (a dead letter) when the record has none. */
+    public static String requireId(String eventId) {
         if (eventId == null || eventId.isBlank()) {
             throw new InvalidEventException("the event has no " + EventHeaders.EVENT_ID + " header");
         }

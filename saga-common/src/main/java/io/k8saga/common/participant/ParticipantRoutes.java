@@ -1,0 +1,153 @@
+package io.k8saga.common.participant;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.k8saga.common.events.OrderOutcome;
+import io.k8saga.common.message.EventConsumers;
+import io.k8saga.common.message.EventHeaders;
+import io.quarkus.arc.All;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.SagaPropagation;
+import org.apache.camel.support.ExpressionAdapter;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The routes of every {@link SagaStep} bean of the service. One consumer per topic the steps read, plus the orders
+ * topic: an {@code OrderOutcome} there settles every step; any other record of a step's topic is that step's event,
+ * skipped when the step applied it before, and handed to {@code direct:<step>} when the step accepts it. That route
+ * joins the record's LRA (mandatory: the record must carry one) with the order id and the compensation and completion
+ * routes, whose URLs the LRA client signs, and runs the step. A failure anywhere is retried or dead-lettered as
+ * {@link EventConsumers} decides.
+ */
+@ApplicationScoped
+public class ParticipantRoutes extends RouteBuilder {
+
+    private static final String OUTCOME = OrderOutcome.class.getSimpleName();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<SagaStep<?>> steps;
+    private final Participants participants;
+    private final EventConsumers consumers;
+    private final String ordersTopic;
+    private ProducerTemplate stepCalls;
+
+    ParticipantRoutes(@All List<SagaStep<?>> steps, Participants participants, EventConsumers consumers,
+            @ConfigProperty(name = "saga.topics.orders") String ordersTopic) {
+        this.steps = steps;
+        this.participants = participants;
+        this.consumers = consumers;
+        this.ordersTopic = ordersTopic;
+    }
+
+    @Override
+    public void configure() {
+        if (steps.isEmpty()) {
+            return;
+        }
+        consumers.register(this);
+        stepCalls = getContext().createProducerTemplate();
+        Set<String> topics = new LinkedHashSet<>();
+        topics.add(ordersTopic);
+        steps.forEach(step -> topics.add(getContext().resolvePropertyPlaceholders(step.declaration().consumedTopic())));
+        for (String topic : topics) {
+            consumers.consume(this, topic, consumerRouteId(topic), route -> route
+                    .process(exchange -> dispatch(topic, exchange))
+                    .to(EventConsumers.COMMIT_OFFSET));
+        }
+        steps.forEach(this::stepRoutes);
+    }
+
+    private <T> void stepRoutes(SagaStep<T> step) {
+        StepDeclaration<T> names = step.declaration();
+        from("direct:" + names.step()).routeId(names.step())
+                // Failures go back to the consumer, which retries or dead-letters the record.
+                .errorHandler(noErrorHandler())
+                .saga().propagation(SagaPropagation.MANDATORY)
+                    .option("orderId", new ExpressionAdapter() {
+                        @Override
+                        public Object evaluate(Exchange exchange) {
+                            return step.orderId(names.eventType().cast(exchange.getIn().getBody()));
+                        }
+                    })
+                    .compensation("direct:" + names.compensation())
+                    .completion("direct:" + names.completion())
+                .process(exchange -> participants.perform(step, names.eventType().cast(exchange.getIn().getBody()),
+                        eventId(exchange), sagaId(exchange)));
+
+        from("direct:" + names.compensation()).routeId(names.compensation())
+                .process(exchange -> participants.compensate(step, callbackOrderId(exchange), sagaId(exchange)));
+
+        from("direct:" + names.completion()).routeId(names.completion())
+                .process(exchange -> participants.complete(step, callbackOrderId(exchange), sagaId(exchange)));
+    }
+
+    /** Hands one record to the steps it concerns; throws what a step threw, for the consumer's failure handling. */
+    private void dispatch(String topic, Exchange record) throws Exception {
+        String body = record.getIn().getBody(String.class);
+        String type = record.getIn().getHeader(EventHeaders.EVENT_TYPE, String.class);
+        if (topic.equals(ordersTopic) && OUTCOME.equals(type)) {
+            OrderOutcome outcome = read(body, OrderOutcome.class);
+            for (SagaStep<?> step : steps) {
+                participants.settle(step, outcome, eventId(record), sagaId(record));
+            }
+            return;
+        }
+        for (SagaStep<?> step : steps) {
+            if (topic.equals(getContext().resolvePropertyPlaceholders(step.declaration().consumedTopic()))) {
+                offer(step, body, record);
+            }
+        }
+    }
+
+    private <T> void offer(SagaStep<T> step, String body, Exchange record) throws Exception {
+        // A replay is skipped before it could join a saga that ended long ago.
+        if (!participants.isNew(step, eventId(record))) {
+            return;
+        }
+        T event = read(body, step.declaration().eventType());
+        if (!step.accepts(event)) {
+            return;
+        }
+        Exchange call = record.copy();
+        call.getIn().setBody(event);
+        stepCalls.send("direct:" + step.declaration().step(), call);
+        if (call.getException() != null) {
+            throw call.getException();
+        }
+    }
+
+    private static <T> T read(String body, Class<T> type) throws IOException {
+        return JSON.readValue(body, type);
+    }
+
+    private static String eventId(Exchange exchange) {
+        return exchange.getIn().getHeader(EventHeaders.EVENT_ID, String.class);
+    }
+
+    private static String sagaId(Exchange exchange) {
+        return exchange.getIn().getHeader(Exchange.SAGA_LONG_RUNNING_ACTION, String.class);
+    }
+
+    /** The order id Camel's participant route puts in a header from the callback URL's option. */
+    private static String callbackOrderId(Exchange exchange) {
+        return exchange.getIn().getHeader("orderId", String.class);
+    }
+
+    /** {@code order-events} → {@code consumeOrderEvents}. */
+    static String consumerRouteId(String topic) {
+        StringBuilder id = new StringBuilder("consume");
+        for (String word : topic.split("[^A-Za-z0-9]+")) {
+            if (!word.isEmpty()) {
+                id.append(word.substring(0, 1).toUpperCase(Locale.ROOT)).append(word.substring(1));
+            }
+        }
+        return id.toString();
+    }
+}
