@@ -12,14 +12,31 @@ import io.k8saga.e2e.support.PublicApi;
 import io.k8saga.e2e.support.SagaStack;
 import io.k8saga.e2e.support.SystemTest;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
  * Callbacks nobody but the coordinator can send: a forged completion or compensation on each route's participant
  * path, for a real order, with its real LRA id or a made-up one, and with or without a made-up signature, is
- * refused with 403 and changes nothing. Needs the routes' own ports, so only against the local stack.
+ * refused with 403 and changes nothing. Events nobody can slip in: records produced with a plain producer (another
+ * order's LRA, an unknown order, a foreign coordinator, a REJECTED outcome for an approved order) end on the
+ * dead-letter topics, change nothing, and the partitions keep flowing. Needs the routes' own ports and the broker,
+ * so only against the local stack.
  */
 @SystemTest
 class ForgeryIT {
@@ -71,6 +88,95 @@ class ForgeryIT {
         assertThat(paymentStatus(order)).isEqualTo("CAPTURED");
         Customer after = api.customer(customer.customerId());
         assertThat(after.creditReserved()).isEqualByComparingTo("120.00");
+    }
+
+    @Test
+    void forgedEventsAreDeadLetteredChangeNothingAndThePartitionsKeepFlowing() throws Exception {
+        assumeTrue(stack.local().isPresent(), "produces to the broker, which only the local stack exposes");
+        LocalStack local = stack.local().get();
+        Customer customer = api.createCustomer("1000.00");
+        Order approved = api.awaitFinal(api.placeOrder(customer.customerId(), "100.00", "tok_ok").orderId(),
+                stack.settle());
+        Order other = api.awaitFinal(api.placeOrder(customer.customerId(), "10.00", "tok_ok").orderId(),
+                stack.settle());
+        assertThat(List.of(approved.status(), other.status())).containsOnly(Order.APPROVED);
+        await("payment captured").atMost(stack.settle()).until(() -> "CAPTURED".equals(paymentStatus(approved)));
+        String unknownOrder = "forged-" + UUID.randomUUID();
+        String foreignLra = "http://attacker.example:8080/lra-coordinator/0_forged";
+
+        Map<String, String> expected = new LinkedHashMap<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, local.kafkaBootstrap()),
+                new StringSerializer(), new StringSerializer())) {
+            // A decline for the approved order, under the LRA of another order.
+            expected.put(forge(producer, "payment-events", approved.orderId(), other.sagaId(), "PaymentEvent",
+                    "{\"type\":\"PaymentDeclined\",\"orderId\":\"" + approved.orderId()
+                            + "\",\"paymentId\":\"p-forged\",\"amount\":100.00,\"currency\":\"EUR\"}"),
+                    "payment-events.dlq");
+            // A credit refusal for an order that does not exist, under a real LRA.
+            expected.put(forge(producer, "customer-events", unknownOrder, other.sagaId(), "CreditEvent",
+                    creditEvent("CreditLimitExceeded", unknownOrder, customer.customerId())), "customer-events.dlq");
+            // Credit reserved again for the approved order, naming a coordinator that is none of ours.
+            expected.put(forge(producer, "customer-events", approved.orderId(), foreignLra, "CreditEvent",
+                    creditEvent("CreditReserved", approved.orderId(), customer.customerId())), "customer-events.dlq");
+            // The approved order's own LRA, with the opposite decision.
+            expected.put(forge(producer, "order-events", approved.orderId(), approved.sagaId(), "OrderOutcome",
+                    "{\"orderId\":\"" + approved.orderId() + "\",\"decision\":\"REJECTED\"}"), "order-events.dlq");
+        }
+
+        try (KafkaConsumer<String, String> deadLetters = deadLetterReader(local)) {
+            Map<String, String> found = new HashMap<>();
+            await("every forged record dead-lettered").atMost(stack.settle().multipliedBy(2)).until(() -> {
+                deadLetters.poll(Duration.ofMillis(200)).forEach(record -> {
+                    Header eventId = record.headers().lastHeader("eventId");
+                    if (eventId != null) {
+                        found.put(new String(eventId.value(), StandardCharsets.UTF_8), record.topic());
+                    }
+                });
+                return expected.entrySet().stream()
+                        .allMatch(forged -> forged.getValue().equals(found.get(forged.getKey())));
+            });
+        }
+
+        // Nothing changed: both orders approved, the payment captured, the credit of both still reserved.
+        assertThat(api.order(approved.orderId()).status()).isEqualTo(Order.APPROVED);
+        assertThat(paymentStatus(approved)).isEqualTo("CAPTURED");
+        assertThat(api.customer(customer.customerId()).creditReserved()).isEqualByComparingTo("110.00");
+        assertThat(api.request().get("/api/orders/" + unknownOrder).statusCode()).isEqualTo(404);
+        // The partitions the forgeries went through keep flowing: new orders of every key end as they should.
+        List<String> later = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            later.add(api.placeOrder(customer.customerId(), "1.00", "tok_ok").orderId());
+        }
+        for (String orderId : later) {
+            assertThat(api.awaitFinal(orderId, stack.settle()).status()).isEqualTo(Order.APPROVED);
+        }
+    }
+
+    private static String forge(KafkaProducer<String, String> producer, String topic, String key, String lra,
+            String type, String json) throws Exception {
+        String eventId = UUID.randomUUID().toString();
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, json);
+        record.headers().add("eventId", eventId.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("eventType", type.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("Long-Running-Action", lra.getBytes(StandardCharsets.UTF_8));
+        producer.send(record).get();
+        return eventId;
+    }
+
+    private static String creditEvent(String type, String orderId, String customerId) {
+        return "{\"type\":\"" + type + "\",\"orderId\":\"" + orderId + "\",\"customerId\":\"" + customerId
+                + "\",\"amount\":100.00,\"currency\":\"EUR\",\"paymentToken\":\"tok_ok\"}";
+    }
+
+    private static KafkaConsumer<String, String> deadLetterReader(LocalStack local) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, local.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "forgery-it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new StringDeserializer());
+        consumer.subscribe(List.of("payment-events.dlq", "customer-events.dlq", "order-events.dlq"));
+        return consumer;
     }
 
     private String paymentStatus(Order order) {
