@@ -7,10 +7,11 @@ import io.k8saga.common.message.EventHeaders;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
@@ -53,14 +54,16 @@ public class ParticipantRoutes extends RouteBuilder {
         }
         consumers.register(this);
         stepCalls = getContext().createProducerTemplate();
-        Set<String> topics = new LinkedHashSet<>();
-        topics.add(ordersTopic);
-        steps.forEach(step -> topics.add(getContext().resolvePropertyPlaceholders(step.declaration().consumedTopic())));
-        for (String topic : topics) {
-            consumers.consume(this, topic, consumerRouteId(topic), route -> route
-                    .process(exchange -> dispatch(topic, exchange))
-                    .to(EventConsumers.COMMIT_OFFSET));
-        }
+        // The steps of each consumed topic, placeholders resolved once here rather than for every record.
+        Map<String, List<SagaStep<?>>> stepsByTopic = new LinkedHashMap<>();
+        stepsByTopic.put(ordersTopic, new ArrayList<>());
+        steps.forEach(step -> stepsByTopic.computeIfAbsent(
+                getContext().resolvePropertyPlaceholders(step.declaration().consumedTopic()),
+                topic -> new ArrayList<>()).add(step));
+        stepsByTopic.forEach((topic, stepsOfTopic) -> consumers.consume(this, topic, consumerRouteId(topic),
+                route -> route
+                        .process(exchange -> dispatch(topic.equals(ordersTopic), stepsOfTopic, exchange))
+                        .to(EventConsumers.COMMIT_OFFSET)));
         steps.forEach(this::stepRoutes);
     }
 
@@ -88,21 +91,22 @@ public class ParticipantRoutes extends RouteBuilder {
                 .process(exchange -> participants.complete(step, callbackOrderId(exchange), sagaId(exchange)));
     }
 
-    /** Hands one record to the steps it concerns; throws what a step threw, for the consumer's failure handling. */
-    private void dispatch(String topic, Exchange record) throws Exception {
+    /**
+     * Hands one record to the steps it concerns (an outcome on the orders topic to every step, anything else to the
+     * steps of its topic); throws what a step threw, for the consumer's failure handling.
+     */
+    private void dispatch(boolean fromOrdersTopic, List<SagaStep<?>> stepsOfTopic, Exchange record) throws Exception {
         String body = record.getIn().getBody(String.class);
         String type = record.getIn().getHeader(EventHeaders.EVENT_TYPE, String.class);
-        if (topic.equals(ordersTopic) && OUTCOME.equals(type)) {
+        if (fromOrdersTopic && OUTCOME.equals(type)) {
             OrderOutcome outcome = read(body, OrderOutcome.class);
             for (SagaStep<?> step : steps) {
                 participants.settle(step, outcome, eventId(record), sagaId(record));
             }
             return;
         }
-        for (SagaStep<?> step : steps) {
-            if (topic.equals(getContext().resolvePropertyPlaceholders(step.declaration().consumedTopic()))) {
-                offer(step, body, record);
-            }
+        for (SagaStep<?> step : stepsOfTopic) {
+            offer(step, body, record);
         }
     }
 
