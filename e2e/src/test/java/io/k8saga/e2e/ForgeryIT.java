@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Test;
  * path, for a real order, with its real LRA id or a made-up one, and with or without a made-up signature, is
  * refused with 403 and changes nothing. Events nobody can slip in: records produced with a plain producer (another
  * order's LRA, an unknown order, a foreign coordinator, a REJECTED outcome for an approved order) end on the
- * dead-letter topics, change nothing, and the partitions keep flowing. Needs the routes' own ports and the broker,
- * so only against the local stack.
+ * dead-letter topics, change nothing, and the partitions keep flowing. No topic but payment-requests, which only
+ * payment-route reads, ever carries a payment token. Needs the routes' own ports and the broker, so only against the
+ * local stack.
  */
 @SystemTest
 class ForgeryIT {
@@ -153,6 +154,38 @@ class ForgeryIT {
         }
     }
 
+    @Test
+    void thePaymentTokenTravelsOnPaymentRequestsAlone() {
+        assumeTrue(stack.local().isPresent(), "reads the topics, which only the local stack exposes");
+        LocalStack local = stack.local().get();
+        Customer customer = api.createCustomer("100.00");
+        String token = "tok_" + UUID.randomUUID().toString().replace("-", "");
+        Order order = api.awaitFinal(api.placeOrder(customer.customerId(), "20.00", token).orderId(), stack.settle());
+        assertThat(order.status()).isEqualTo(Order.APPROVED);
+
+        List<String> topics = List.of("payment-requests", "order-events", "customer-events", "payment-events");
+        Map<String, List<String>> recordsOfTheOrder = new HashMap<>();
+        try (KafkaConsumer<String, String> reader = reader(local, topics)) {
+            // Every topic has had its say once the order's outcome is out, the last record of its saga.
+            await("the order's records on every topic").atMost(stack.settle()).until(() -> {
+                reader.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (order.orderId().equals(record.key())) {
+                        recordsOfTheOrder.computeIfAbsent(record.topic(), topic -> new ArrayList<>())
+                                .add(record.value());
+                    }
+                });
+                return recordsOfTheOrder.keySet().containsAll(topics) && recordsOfTheOrder.get("order-events")
+                        .stream().anyMatch(value -> value.contains("\"decision\""));
+            });
+        }
+
+        assertThat(recordsOfTheOrder.get("payment-requests")).singleElement().asString().contains(token);
+        for (String topic : topics.subList(1, topics.size())) {
+            assertThat(recordsOfTheOrder.get(topic)).as("records of the order on %s", topic)
+                    .noneMatch(value -> value.contains(token) || value.contains("paymentToken"));
+        }
+    }
+
     private static String forge(KafkaProducer<String, String> producer, String topic, String key, String lra,
             String type, String json) throws Exception {
         String eventId = UUID.randomUUID().toString();
@@ -166,16 +199,21 @@ class ForgeryIT {
 
     private static String creditEvent(String type, String orderId, String customerId) {
         return "{\"type\":\"" + type + "\",\"orderId\":\"" + orderId + "\",\"customerId\":\"" + customerId
-                + "\",\"amount\":100.00,\"currency\":\"EUR\",\"paymentToken\":\"tok_ok\"}";
+                + "\",\"amount\":100.00,\"currency\":\"EUR\"}";
     }
 
     private static KafkaConsumer<String, String> deadLetterReader(LocalStack local) {
+        return reader(local, List.of("payment-events.dlq", "customer-events.dlq", "order-events.dlq"));
+    }
+
+    /** A consumer of a group of its own, from the topics' first records. */
+    private static KafkaConsumer<String, String> reader(LocalStack local, List<String> topics) {
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, local.kafkaBootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "forgery-it-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new StringDeserializer());
-        consumer.subscribe(List.of("payment-events.dlq", "customer-events.dlq", "order-events.dlq"));
+        consumer.subscribe(topics);
         return consumer;
     }
 

@@ -523,8 +523,9 @@ class ChartPolicyTest {
             assertThat(String.join(" ", container.getCommand()))
                     .contains("kafka-broker-api-versions.sh", "kafka-topics.sh", "--create", "--if-not-exists");
             assertThat(Scenarios.manifests(scenario).configEnv(container).get("TOPICS").split(" "))
-                    .containsExactlyInAnyOrder("order-events", "customer-events", "payment-events",
-                            "order-events.dlq", "customer-events.dlq", "payment-events.dlq");
+                    .containsExactlyInAnyOrder("order-events", "payment-requests", "customer-events",
+                            "payment-events", "order-events.dlq", "payment-requests.dlq", "customer-events.dlq",
+                            "payment-events.dlq");
         });
     }
 

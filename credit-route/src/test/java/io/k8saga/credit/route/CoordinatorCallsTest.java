@@ -138,7 +138,7 @@ class CoordinatorCallsTest {
 
     private static String orderCreated(String order, String customer, String amount) {
         return "{\"orderId\":\"" + order + "\",\"customerId\":\"" + customer + "\",\"amount\":" + amount
-                + ",\"currency\":\"EUR\",\"paymentToken\":\"tok_ok\"}";
+                + ",\"currency\":\"EUR\"}";
     }
 
     private String awaitOutcome(String order) {

@@ -89,7 +89,7 @@ class FourthParticipantTest {
 
     private static String orderCreated(String order) {
         return "{\"orderId\":\"" + order + "\",\"customerId\":\"" + LoyaltyStep.CUSTOMER_PREFIX + order
-                + "\",\"amount\":42.00,\"currency\":\"EUR\",\"paymentToken\":\"tok_ok\"}";
+                + "\",\"amount\":42.00,\"currency\":\"EUR\"}";
     }
 
     private static List<String> history(String order) {

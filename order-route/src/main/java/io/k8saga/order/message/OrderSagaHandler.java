@@ -2,6 +2,7 @@ package io.k8saga.order.message;
 
 import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.OrderCreated;
+import io.k8saga.common.events.PaymentRequested;
 import io.k8saga.common.events.OrderOutcome;
 import io.k8saga.common.events.PaymentEvent;
 import io.k8saga.common.lra.CoordinatorShards;
@@ -37,6 +38,7 @@ public class OrderSagaHandler {
     private final OrderService orders;
     private final Outbox outbox;
     private final String orderTopic;
+    private final String paymentRequestTopic;
     private final Duration orphanAge;
     private final Duration closeBy;
     private final SagaCoordinator coordinator;
@@ -47,12 +49,14 @@ public class OrderSagaHandler {
     OrderSagaHandler(OrderService orders, Outbox outbox, SagaCoordinator coordinator, CoordinatorShards shards,
             SagaAdmission admission, OrderSagaStarter sagas,
             @ConfigProperty(name = "saga.topics.orders") String orderTopic,
+            @ConfigProperty(name = "saga.topics.payment-requests") String paymentRequestTopic,
             @ConfigProperty(name = "saga.timeout") Duration sagaTimeout,
             @ConfigProperty(name = "saga.orphan-grace") Duration orphanGrace,
             @ConfigProperty(name = "saga.close-margin") Duration closeMargin) {
         this.orders = orders;
         this.outbox = outbox;
         this.orderTopic = orderTopic;
+        this.paymentRequestTopic = paymentRequestTopic;
         this.orphanAge = sagaTimeout.plus(orphanGrace);
         this.closeBy = sagaTimeout.minus(closeMargin);
         this.coordinator = coordinator;
@@ -62,8 +66,9 @@ public class OrderSagaHandler {
     }
 
     /**
-     * Records the new LRA on the order and stores the OrderCreated that asks the participants to act, in one
-     * transaction: the event goes out if and only if the order knows its saga.
+     * Records the new LRA on the order and stores the OrderCreated that asks the participants to act, and the
+     * PaymentRequested that gives payment-route alone the payment token, in one transaction: the events go out if
+     * and only if the order knows its saga.
      */
     public void sagaStarted(@ExchangeProperty(OrderSagaStarter.ORDER_ID) String orderId,
             @ExchangeProperty(OrderSagaStarter.LOST_SAGA_ID) String lostSagaId,
@@ -71,8 +76,11 @@ public class OrderSagaHandler {
         QuarkusTransaction.requiringNew().run(() -> {
             orders.attachSaga(orderId, sagaId, lostSagaId);
             Order order = orders.find(orderId).orElseThrow();
+            // The request first: payment-route usually has it before credit's reservation asks for the payment.
+            outbox.add(paymentRequestTopic, orderId, sagaId, new PaymentRequested(order.orderId(),
+                    order.customerId(), order.amount(), order.currency(), order.paymentToken()));
             outbox.add(orderTopic, orderId, sagaId, new OrderCreated(order.orderId(), order.customerId(),
-                    order.amount(), order.currency(), order.paymentToken()));
+                    order.amount(), order.currency()));
         });
         admission.sagaStarted(orderId, sagaId);
     }

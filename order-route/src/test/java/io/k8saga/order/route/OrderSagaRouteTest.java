@@ -79,9 +79,24 @@ class OrderSagaRouteTest {
         ConsumerRecord<String, String> event = awaitOrderCreated(orderId);
         assertThat(new String(event.headers().lastHeader(SagaTopics.LRA_HEADER).value(), StandardCharsets.UTF_8))
                 .isEqualTo(sagaId);
-        assertThat(event.value()).contains("\"customerId\":\"c-1\"", "\"amount\":12.50", "\"currency\":\"EUR\"",
-                "\"paymentToken\":\"tok_ok\"");
+        assertThat(event.value()).contains("\"customerId\":\"c-1\"", "\"amount\":12.50", "\"currency\":\"EUR\"")
+                .doesNotContain("paymentToken", "tok_ok");
         assertThat(LraClient.isActive(sagaId)).isTrue();
+    }
+
+    @Test
+    void thePaymentTokenGoesToPaymentRequestsAlone() {
+        try (SagaTopics paymentRequests = new SagaTopics("payment-requests")) {
+            String orderId = placeOrder("{\"customerId\":\"c-1\",\"amount\":7,\"paymentToken\":\"tok_only_here\"}");
+
+            ConsumerRecord<String, String> request = await().atMost(DEADLINE)
+                    .until(() -> paymentRequests.latest(orderId), Objects::nonNull);
+            assertThat(SagaTopics.header(request, SagaTopics.LRA_HEADER)).isEqualTo(sagaIdOf(orderId));
+            assertThat(SagaTopics.header(request, SagaTopics.EVENT_TYPE_HEADER)).isEqualTo("PaymentRequested");
+            assertThat(request.value()).contains("\"orderId\":\"" + orderId + "\"", "\"customerId\":\"c-1\"",
+                    "\"amount\":7.00", "\"currency\":\"EUR\"", "\"paymentToken\":\"tok_only_here\"");
+            assertThat(awaitOrderCreated(orderId).value()).doesNotContain("tok_only_here");
+        }
     }
 
     @Test

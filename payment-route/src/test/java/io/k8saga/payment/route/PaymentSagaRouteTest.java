@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import io.k8saga.common.lra.CallbackSignatures;
+import io.k8saga.payment.repository.PaymentRequestRepository;
 import io.k8saga.testkit.LraClient;
 import io.k8saga.testkit.SagaInfraResource;
 import io.k8saga.testkit.SagaTopics;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * payment-route against a real Kafka broker and the real LRA coordinator. The test plays order-route and
- * credit-route: it starts LRAs, publishes CreditReserved with the LRA header, and closes or cancels the LRAs.
+ * credit-route: it starts LRAs, publishes PaymentRequested and CreditReserved with the LRA header, and closes or
+ * cancels the LRAs.
  */
 @QuarkusTest
 @QuarkusTestResource(SagaInfraResource.class)
@@ -34,6 +36,9 @@ class PaymentSagaRouteTest {
 
     @Inject
     CallbackSignatures signatures;
+
+    @Inject
+    PaymentRequestRepository requests;
 
     @BeforeEach
     void connect() {
@@ -119,7 +124,7 @@ class PaymentSagaRouteTest {
         String order = publishCreditReserved(lostLra, "15.00", "tok_ok");
         awaitOutcome(order);
         String newLra = LraClient.start();
-        publish(newLra, order, creditEvent("CreditReserved", order, "15.00", "tok_ok"));
+        publish(newLra, order, creditEvent("CreditReserved", order, "15.00"));
         // The step reports its (same) payment again, now in the new saga.
         await().atMost(DEADLINE).until(() -> topics.latest(order) != null
                 && newLra.equals(SagaTopics.header(topics.latest(order), SagaTopics.LRA_HEADER)));
@@ -163,7 +168,7 @@ class PaymentSagaRouteTest {
     @Test
     void otherCreditOutcomesAreIgnored() {
         String order = UUID.randomUUID().toString();
-        publish(LraClient.start(), order, creditEvent("CreditLimitExceeded", order, "10.00", "tok_ok"));
+        publish(LraClient.start(), order, creditEvent("CreditLimitExceeded", order, "10.00"));
         String marker = publishCreditReservedBehind(order);
 
         awaitOutcome(marker);
@@ -182,7 +187,8 @@ class PaymentSagaRouteTest {
                 .put("/lra-participant/compensate")
                 .then().statusCode(204);
 
-        publish(lra, order, creditEvent("CreditReserved", order, "10.00", "tok_ok"));
+        requestPayment(lra, order, "10.00", "tok_ok");
+        publish(lra, order, creditEvent("CreditReserved", order, "10.00"));
         String marker = publishCreditReservedBehind(order);
         awaitOutcome(marker);
 
@@ -196,10 +202,64 @@ class PaymentSagaRouteTest {
         String order = publishCreditReserved(lra, "30.00", "tok_ok");
         String first = awaitOutcome(order);
         topics.forget(order);
-        publish(lra, order, creditEvent("CreditReserved", order, "30.00", "tok_ok"));
+        publish(lra, order, creditEvent("CreditReserved", order, "30.00"));
 
         assertThat(awaitOutcome(order)).isEqualTo(first);
         given().queryParam("orderId", order).get("/api/payments").then().body("$", hasSize(1));
+    }
+
+    @Test
+    void theTokenComesOnPaymentRequestsAloneAndIsForgottenOnceUsed() {
+        String order = publishCreditReserved(LraClient.start(), "12.00", "tok_declined");
+
+        assertThat(awaitOutcome(order)).contains("\"type\":\"PaymentDeclined\"").doesNotContain("tok_");
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(requests.find(order)).hasValueSatisfying(
+                request -> assertThat(request.paymentToken()).isNull()));
+    }
+
+    @Test
+    void aReservationBeforeItsPaymentRequestIsParkedWithoutHoldingThePartition() {
+        String lra = LraClient.start();
+        String order = UUID.randomUUID().toString();
+        publish(lra, order, creditEvent("CreditReserved", order, "15.00"));
+        // Same key, so behind the waiting reservation on its partition: it goes through all the same.
+        String marker = publishCreditReservedBehind(order);
+        awaitOutcome(marker);
+        assertThat(topics.hasSeen(order)).isFalse();
+
+        requestPayment(lra, order, "15.00", "tok_ok");
+
+        assertThat(awaitOutcome(order)).contains("\"type\":\"PaymentAuthorized\"", "\"amount\":15.00");
+        assertPayment(order, "AUTHORIZED");
+    }
+
+    @Test
+    void aReservationThatDisagreesWithThePaymentRequestIsADeadLetterAndPaysNothing() {
+        try (SagaTopics deadLetters = new SagaTopics("customer-events.dlq")) {
+            String lra = LraClient.start();
+            String order = UUID.randomUUID().toString();
+            requestPayment(lra, order, "15.00", "tok_ok");
+            publish(lra, order, creditEvent("CreditReserved", order, "1500.00"));
+
+            await().atMost(DEADLINE).until(() -> deadLetters.latest(order), Objects::nonNull);
+            assertThat(SagaTopics.header(deadLetters.latest(order), "deadLetterReason"))
+                    .contains("disagrees with the order's payment request");
+            given().queryParam("orderId", order).get("/api/payments").then().body("$", hasSize(0));
+        }
+    }
+
+    @Test
+    void aMalformedPaymentRequestIsADeadLetter() {
+        try (SagaTopics deadLetters = new SagaTopics("payment-requests.dlq")) {
+            String order = UUID.randomUUID().toString();
+            topics.publish("payment-requests", order, LraClient.start(), "{\"orderId\":\"" + order
+                    + "\",\"customerId\":\"c-1\",\"amount\":-3,\"currency\":\"EUR\",\"paymentToken\":\"tok_ok\"}");
+
+            await().atMost(DEADLINE).until(() -> deadLetters.latest(order), Objects::nonNull);
+            assertThat(SagaTopics.header(deadLetters.latest(order), "deadLetterReason"))
+                    .contains("malformed PaymentRequested").doesNotContain("tok_ok");
+            assertThat(requests.find(order)).isEmpty();
+        }
     }
 
     @Test
@@ -217,26 +277,35 @@ class PaymentSagaRouteTest {
                 .body("[0].status", equalTo(status));
     }
 
+    /** A new order's payment request, then credit reserved for it: what order-route and credit-route send. */
     private String publishCreditReserved(String lra, String amount, String token) {
         String order = UUID.randomUUID().toString();
-        publish(lra, order, creditEvent("CreditReserved", order, amount, token));
+        requestPayment(lra, order, amount, token);
+        publish(lra, order, creditEvent("CreditReserved", order, amount));
         return order;
     }
 
     /** A new order published with an earlier order's Kafka key: it is consumed after that earlier event. */
     private String publishCreditReservedBehind(String earlierOrder) {
+        String lra = LraClient.start();
         String order = UUID.randomUUID().toString();
-        publish(LraClient.start(), earlierOrder, creditEvent("CreditReserved", order, "1.00", "tok_ok"));
+        requestPayment(lra, order, "1.00", "tok_ok");
+        publish(lra, earlierOrder, creditEvent("CreditReserved", order, "1.00"));
         return order;
+    }
+
+    private void requestPayment(String lra, String order, String amount, String token) {
+        topics.publish("payment-requests", order, lra, "{\"orderId\":\"" + order + "\",\"customerId\":\"c-1\","
+                + "\"amount\":" + amount + ",\"currency\":\"EUR\",\"paymentToken\":\"" + token + "\"}");
     }
 
     private void publish(String lra, String key, String json) {
         topics.publish("customer-events", key, lra, json);
     }
 
-    private static String creditEvent(String type, String order, String amount, String token) {
+    private static String creditEvent(String type, String order, String amount) {
         return "{\"type\":\"" + type + "\",\"orderId\":\"" + order + "\",\"customerId\":\"c-1\",\"amount\":"
-                + amount + ",\"currency\":\"EUR\",\"paymentToken\":\"" + token + "\"}";
+                + amount + ",\"currency\":\"EUR\"}";
     }
 
     private String awaitOutcome(String order) {

@@ -1,19 +1,21 @@
 package io.k8saga.common.events;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;
 
 /**
- * Published by credit-route on {@code customer-events}: the outcome of reserving credit for one order.
- * It carries the order's payment details forward so payment-route needs no second lookup.
+ * Published by credit-route on {@code customer-events}: the outcome of reserving credit for one order. Without the
+ * payment token, which payment-route gets on a topic of its own ({@link PaymentRequested}); unknown fields are
+ * ignored, so records of earlier versions, which carried it, are still read.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record CreditEvent(
         Type type,
         String orderId,
         String customerId,
         BigDecimal amount,
-        String currency,
-        String paymentToken) {
+        String currency) {
 
     public enum Type {
         @JsonProperty("CreditReserved") CREDIT_RESERVED,
@@ -22,14 +24,6 @@ public record CreditEvent(
     }
 
     public static CreditEvent of(Type type, OrderCreated order) {
-        return new CreditEvent(type, order.orderId(), order.customerId(), order.amount(), order.currency(),
-                order.paymentToken());
-    }
-
-    /** Without the payment token: this text goes into logs and dead-letter reasons. */
-    @Override
-    public String toString() {
-        return "CreditEvent[type=" + type + ", orderId=" + orderId + ", customerId=" + customerId + ", amount="
-                + amount + ", currency=" + currency + ", paymentToken=" + PaymentTokens.redacted(paymentToken) + "]";
+        return new CreditEvent(type, order.orderId(), order.customerId(), order.amount(), order.currency());
     }
 }

@@ -25,15 +25,19 @@ import org.slf4j.LoggerFactory;
  * (unreadable, invalid) is not retried and goes to the dead-letter topic; an outage (database, coordinator, broker)
  * is retried for as long as it lasts, so the partition waits rather than losing the event; anything else is retried
  * a few times and then dead-lettered. An outage of the coordinator shard of the event's saga alone is not retried in
- * place but parked ({@link ParkedEvents}): the partition goes on with other sagas. A step whose saga has already ended (its LRA finished or timed out while the
- * event waited) is not retried either: its compensation ran, so there is nothing left to do.
+ * place but parked ({@link ParkedEvents}): the partition goes on with other sagas; so is an event that waits for
+ * another record ({@link EventNotReadyException}). A step whose saga has already ended (its LRA finished or timed
+ * out while the event waited) is not retried either: its compensation ran, so there is nothing left to do.
  */
 @ApplicationScoped
 public class EventFailures {
 
     /** Exchange property set when the failure was a saga that had ended; the event is then dropped, not dead-lettered. */
     public static final String SAGA_ENDED = "sagaEnded";
-    /** Exchange property set when the event waits for a coordinator shard that does not answer; it is then parked. */
+    /**
+     * Exchange property set when the event waits for a coordinator shard that does not answer, or for another record;
+     * it is then parked.
+     */
     public static final String PARK = "parkEvent";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventFailures.class);
@@ -63,6 +67,11 @@ public class EventFailures {
             return false;
         }
         String sagaId = exchange.getIn().getHeader(Exchange.SAGA_LONG_RUNNING_ACTION, String.class);
+        if (isNotReady(failure)) {
+            // Bounded by the saga's own timeout, like an LRA refusal: once it ends, the event is dropped.
+            exchange.setProperty(hasEnded(sagaId) ? SAGA_ENDED : PARK, true);
+            return false;
+        }
         if (isOutage(failure) && shards.isOnFailingShard(sagaId)) {
             exchange.setProperty(PARK, true);
             return false;
@@ -95,6 +104,15 @@ public class EventFailures {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof InvalidEventException || t instanceof JsonProcessingException
                     || t instanceof InvalidPayloadException || t instanceof UnknownCoordinatorException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isNotReady(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof EventNotReadyException) {
                 return true;
             }
         }

@@ -25,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Events put aside because the coordinator shard of their saga does not answer. Retrying such an event where it
+ * Events put aside because the coordinator shard of their saga does not answer, or because they need a record that
+ * has not arrived yet ({@link EventNotReadyException}). Retrying such an event where it
  * stands would hold its partition, and with it the events of every other saga on that partition, for as long as the
  * shard is down (a killed shard: its restart; seen to cost sagas on the healthy shard their time limit). So the event
  * is stored here and its offset committed; {@link #retryDue} sends it through the same steps as on arrival once it
@@ -59,7 +60,7 @@ public class ParkedEvents {
         this.template = template;
         this.retryAfter = retryAfter;
         Gauge.builder("saga.events.parked", this, ParkedEvents::count)
-                .description("Events waiting for the coordinator shard of their saga to answer").register(registry);
+                .description("Events waiting for the coordinator shard of their saga to answer, or for another record").register(registry);
     }
 
     /** The endpoint a parked event of {@code consumer} is tried again through: the consumer's steps. */
@@ -82,8 +83,21 @@ public class ParkedEvents {
         sql.update("INSERT INTO parked_event (route_id, saga_id, headers, payload, parked_at, next_attempt_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", exchange.getProperty(CONSUMER, String.class), sagaId,
                 toJson(headers), in.getBody(String.class), now, now.plus(retryAfter));
-        LOG.info("Event {} parked: coordinator shard of saga {} does not answer", headers.get(EventHeaders.EVENT_ID),
-                sagaId);
+        Throwable why = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        LOG.info("Event {} of saga {} parked: {}", headers.get(EventHeaders.EVENT_ID), sagaId,
+                why instanceof EventNotReadyException ? why.getMessage() : "its coordinator shard does not answer");
+    }
+
+    /**
+     * Makes the parked events of the saga due now, for the next round: the record they waited for has come. Costs a
+     * search of the (usually empty) table.
+     */
+    public void wake(String sagaId) {
+        if (sagaId != null) {
+            OffsetDateTime now = OffsetDateTime.now();
+            sql.update("UPDATE parked_event SET next_attempt_at = ? WHERE saga_id = ? AND next_attempt_at > ?", now,
+                    sagaId, now);
+        }
     }
 
     /**

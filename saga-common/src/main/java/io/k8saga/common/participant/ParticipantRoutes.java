@@ -24,7 +24,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * topic: an {@code OrderOutcome} there settles every step; any other record of a step's topic is that step's event,
  * skipped when the step applied it before, and handed to {@code direct:<step>} when the step accepts it. That route
  * joins the record's LRA (mandatory: the record must carry one) with the order id and the compensation and completion
- * routes, whose URLs the LRA client signs, and runs the step. A failure anywhere is retried or dead-lettered as
+ * routes, whose URLs the LRA client signs, and runs the step. One more consumer per {@link StepInput} bean keeps the
+ * records the steps need from topics of their own. A failure anywhere is retried, parked or dead-lettered as
  * {@link EventConsumers} decides.
  */
 @ApplicationScoped
@@ -34,14 +35,16 @@ public class ParticipantRoutes extends RouteBuilder {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<SagaStep<?>> steps;
+    private final List<StepInput<?>> inputs;
     private final Participants participants;
     private final EventConsumers consumers;
     private final String ordersTopic;
     private ProducerTemplate stepCalls;
 
-    ParticipantRoutes(@All List<SagaStep<?>> steps, Participants participants, EventConsumers consumers,
-            @ConfigProperty(name = "saga.topics.orders") String ordersTopic) {
+    ParticipantRoutes(@All List<SagaStep<?>> steps, @All List<StepInput<?>> inputs, Participants participants,
+            EventConsumers consumers, @ConfigProperty(name = "saga.topics.orders") String ordersTopic) {
         this.steps = steps;
+        this.inputs = inputs;
         this.participants = participants;
         this.consumers = consumers;
         this.ordersTopic = ordersTopic;
@@ -65,6 +68,21 @@ public class ParticipantRoutes extends RouteBuilder {
                         .process(exchange -> dispatch(topic.equals(ordersTopic), stepsOfTopic, exchange))
                         .to(EventConsumers.COMMIT_OFFSET)));
         steps.forEach(this::stepRoutes);
+        for (StepInput<?> input : inputs) {
+            String topic = getContext().resolvePropertyPlaceholders(input.topic());
+            if (stepsByTopic.containsKey(topic)) {
+                throw new IllegalStateException("the input " + input.name() + " reads " + topic
+                        + ", which a step consumes already: an input needs a topic of its own");
+            }
+            consumers.consume(this, topic, consumerRouteId(topic), route -> route
+                    .process(exchange -> receive(input, exchange))
+                    .to(EventConsumers.COMMIT_OFFSET));
+        }
+    }
+
+    private <T> void receive(StepInput<T> input, Exchange record) throws IOException {
+        participants.receive(input, read(record.getIn().getBody(String.class), input.type()), eventId(record),
+                sagaId(record));
     }
 
     private <T> void stepRoutes(SagaStep<T> step) {

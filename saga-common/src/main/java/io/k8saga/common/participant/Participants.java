@@ -4,6 +4,7 @@ import io.k8saga.common.events.OrderOutcome;
 import io.k8saga.common.message.Inbox;
 import io.k8saga.common.message.JoinedSagas;
 import io.k8saga.common.message.Outbox;
+import io.k8saga.common.message.ParkedEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.CamelContext;
 import org.jboss.logging.Logger;
@@ -21,12 +22,14 @@ public class Participants {
     private final Inbox inbox;
     private final Outbox outbox;
     private final JoinedSagas joinedSagas;
+    private final ParkedEvents parked;
     private final CamelContext camel;
 
-    Participants(Inbox inbox, Outbox outbox, JoinedSagas joinedSagas, CamelContext camel) {
+    Participants(Inbox inbox, Outbox outbox, JoinedSagas joinedSagas, ParkedEvents parked, CamelContext camel) {
         this.inbox = inbox;
         this.outbox = outbox;
         this.joinedSagas = joinedSagas;
+        this.parked = parked;
         this.camel = camel;
     }
 
@@ -68,6 +71,15 @@ public class Participants {
     public void settle(SagaStep<?> step, OrderOutcome outcome, String eventId, String sagaId) {
         inbox.applyOnce(inboxKey(step, eventId),
                 joinedSagas.settlement(outcome, sagaId, step::complete, step::settleRejected));
+    }
+
+    /**
+     * Keeps a record a step will need, once, in one transaction with the inbox record; an event of the record's saga
+     * (LRA {@code sagaId}) parked because it came first is tried again at once.
+     */
+    public <T> void receive(StepInput<T> input, T record, String eventId, String sagaId) {
+        inbox.applyOnce(input.name() + ":" + Inbox.requireId(eventId), () -> input.receive(record));
+        parked.wake(sagaId);
     }
 
     private String topic(String topicOrPlaceholder) {
