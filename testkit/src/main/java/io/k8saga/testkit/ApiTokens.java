@@ -5,17 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Signature;
-import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.RSAPublicKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -73,37 +69,15 @@ public final class ApiTokens {
     }
 
     /**
-     * Makes the key pair a stack verifies tokens with, as PEM files (PKCS#8 private, X.509 public, readable by this
-     * user only), unless the private one exists; a missing public one is derived from it. Returns the public key's
-     * base64 DER, the one-line form a service's {@code mp.jwt.verify.publickey} takes.
+     * The base64 DER of the X.509 PEM public key in {@code file} ({@code ./saga keys} writes one), the one-line form a
+     * service's {@code mp.jwt.verify.publickey} takes.
      */
-    public static String ensurePemKeyPair(Path privateFile, Path publicFile) {
+    public static String publicKeyOfPemFile(Path file) {
         try {
-            if (!Files.exists(privateFile)) {
-                KeyPair pair = newKeyPair();
-                writePem(privateFile, "PRIVATE KEY", pair.getPrivate().getEncoded());
-                writePem(publicFile, "PUBLIC KEY", pair.getPublic().getEncoded());
-            } else if (!Files.exists(publicFile)) {
-                RSAPrivateCrtKey key = (RSAPrivateCrtKey) decodePrivate(pemBody(privateFile));
-                writePem(publicFile, "PUBLIC KEY", KeyFactory.getInstance("RSA")
-                        .generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent())).getEncoded());
-            }
-            return pemBody(publicFile);
+            return pemBody(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the token key pair " + privateFile, e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("RSA is part of every JDK", e);
+            throw new UncheckedIOException("cannot read the token public key " + file, e);
         }
-    }
-
-    private static void writePem(Path file, String type, byte[] der) throws IOException {
-        Files.createDirectories(file.getParent());
-        String pem = "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
-        Path partial = file.resolveSibling(file.getFileName() + ".new");
-        Files.writeString(partial, pem, StandardCharsets.US_ASCII);
-        Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The base64 between a PEM file's BEGIN and END lines, on one line. */

@@ -49,10 +49,10 @@ public final class LocalStack {
     /** Starts a fresh stack (whatever a previous run left is stopped and purged first) and waits until it is up. */
     static LocalStack start() {
         LocalStack stack = new LocalStack(Settings.repoRoot(), Settings.sagaHome());
-        // The key pair ./saga up would make, made here first so the chart-driven run can render its public half.
-        String publicKey = ApiTokens.ensurePemKeyPair(stack.tokenKey("private"), stack.tokenKey("public"));
+        // The key pair ./saga up would make, made first so the chart-driven run can render its public half.
+        stack.saga("keys");
         if (Settings.chartDriven()) {
-            stack.writeChartEnvironment(publicKey);
+            stack.writeChartEnvironment(ApiTokens.publicKeyOfPemFile(stack.tokenKey("public")));
         }
         stack.saga("down", "--purge");
         try {
