@@ -319,7 +319,14 @@ class ChartPolicyTest {
                     assertThat(podPeers).containsExactlyInAnyOrder("lra-coordinator", "test");
                     assertThat(fromOtherNamespaces).as(component + ": the ingress controller's namespace").isTrue();
                 }
-                case "lra-coordinator", "postgresql" -> {
+                case "lra-coordinator" -> {
+                    assertThat(podPeers).containsExactlyInAnyOrderElementsOf(ROUTES);
+                    assertThat(fromOtherNamespaces).as(component + ": the metrics peers, when there are any")
+                            .isEqualTo(nested(Scenarios.values(scenario), "networkPolicy", "metricsPeers") != null
+                                    && !((List<?>) nested(Scenarios.values(scenario), "networkPolicy",
+                                            "metricsPeers")).isEmpty());
+                }
+                case "postgresql" -> {
                     assertThat(podPeers).containsExactlyInAnyOrderElementsOf(ROUTES);
                     assertThat(fromOtherNamespaces).as(component).isFalse();
                 }
@@ -346,7 +353,8 @@ class ChartPolicyTest {
         V1NetworkPolicy coordinator = manifests.named(V1NetworkPolicy.class, prefix + "-lra-coordinator");
         assertThat(shardLabels).as("the coordinator's policy selects every shard's pod")
                 .containsAllEntriesOf(coordinator.getSpec().getPodSelector().getMatchLabels());
-        assertThat(coordinator.getSpec().getIngress()).singleElement().satisfies(rule -> assertThat(rule.getPorts())
+        // The routes' rule, and the metrics peers' when there are any: port http only.
+        assertThat(coordinator.getSpec().getIngress()).isNotEmpty().allSatisfy(rule -> assertThat(rule.getPorts())
                 .singleElement().satisfies(port -> assertThat(port.getPort()).isEqualTo(new IntOrString("http"))));
         for (String route : ROUTES) {
             List<V1NetworkPolicyIngressRule> fromShards = manifests.named(V1NetworkPolicy.class, prefix + "-" + route)

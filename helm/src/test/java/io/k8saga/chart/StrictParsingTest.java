@@ -67,11 +67,14 @@ class StrictParsingTest {
     }
 
     @Test
-    void serviceMonitorsScrapeQuarkusMetricsOfEachRoute() {
+    void serviceMonitorsScrapeQuarkusMetricsOfEachRouteAndTheCoordinatorShards() {
         List<Manifests.Custom> monitors = Scenarios.manifests(Scenarios.named("50-extras-values.yaml"))
                 .custom("ServiceMonitor");
 
-        assertThat(monitors).hasSize(3).allSatisfy(monitor -> {
+        assertThat(monitors).extracting(monitor -> map(map(map(monitor.body(), "spec"), "selector"), "matchLabels")
+                .get("app.kubernetes.io/component")).containsExactlyInAnyOrder("order-route", "credit-route",
+                        "payment-route", "lra-coordinator");
+        assertThat(monitors).allSatisfy(monitor -> {
             assertThat(monitor.apiVersion()).isEqualTo("monitoring.coreos.com/v1");
             assertThat(monitor.body()).containsOnlyKeys("apiVersion", "kind", "metadata", "spec");
             Map<String, Object> spec = map(monitor.body(), "spec");

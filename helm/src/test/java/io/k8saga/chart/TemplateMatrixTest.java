@@ -6,6 +6,7 @@ import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
@@ -179,8 +180,13 @@ class TemplateMatrixTest {
                         "shop-lra-coordinator");
         assertThat(manifests.ofType(V2HorizontalPodAutoscaler.class)).extracting(h -> h.getSpec().getScaleTargetRef()
                 .getName()).containsExactlyInAnyOrder("shop-order-route", "shop-credit-route", "shop-payment-route");
-        assertThat(manifests.custom("ServiceMonitor")).hasSize(3);
+        assertThat(manifests.custom("ServiceMonitor")).hasSize(4);
         assertThat(manifests.custom("HTTPRoute")).hasSize(1);
+        assertThat(manifests.ofType(V1ConfigMap.class)).filteredOn(map -> map.getMetadata().getLabels()
+                .containsKey("grafana_dashboard")).singleElement().satisfies(map -> {
+                    assertThat(map.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+                    assertThat(map.getData().get("saga-overview.json")).contains("\"title\": \"Saga overview\"");
+                });
         assertThat(manifests.ofType(V1Ingress.class)).isEmpty();
         for (String route : ROUTES) {
             assertThat(manifests.deployment("shop-" + route).getSpec().getReplicas())
@@ -197,5 +203,7 @@ class TemplateMatrixTest {
         assertThat(manifests.ofType(V2HorizontalPodAutoscaler.class)).isEmpty();
         assertThat(manifests.custom("ServiceMonitor")).isEmpty();
         assertThat(manifests.custom("HTTPRoute")).isEmpty();
+        assertThat(manifests.ofType(V1ConfigMap.class)).noneMatch(map -> map.getMetadata().getLabels() != null
+                && map.getMetadata().getLabels().containsKey("grafana_dashboard"));
     }
 }

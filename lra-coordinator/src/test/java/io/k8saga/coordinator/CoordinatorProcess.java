@@ -52,8 +52,13 @@ final class CoordinatorProcess implements AutoCloseable {
 
     /** Starts an LRA through {@code host} and returns its id (the Location of the 201). */
     String startLra(String host, String clientId) throws Exception {
+        return startLra(host, clientId, Duration.ofSeconds(30));
+    }
+
+    /** Starts an LRA with the given time limit through {@code host} and returns its id. */
+    String startLra(String host, String clientId, Duration timeLimit) throws Exception {
         HttpResponse<String> started = send(HttpRequest.newBuilder(URI.create(url(host)
-                + "/lra-coordinator/start?ClientID=" + clientId + "&TimeLimit=30000"))
+                + "/lra-coordinator/start?ClientID=" + clientId + "&TimeLimit=" + timeLimit.toMillis()))
                 .POST(HttpRequest.BodyPublishers.noBody()));
         if (started.statusCode() != 201) {
             throw new IllegalStateException("start answered " + started.statusCode() + ": " + started.body());

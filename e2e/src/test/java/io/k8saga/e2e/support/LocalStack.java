@@ -137,6 +137,11 @@ public final class LocalStack {
         return "http://" + host + ":" + (portOf("lra-coordinator") + shard);
     }
 
+    /** The checkout the stack runs from (where {@code ./saga} is). */
+    public Path repoRoot() {
+        return repoRoot;
+    }
+
     /** The base URL of a route service itself (order-route, credit-route, payment-route), not behind the gateway. */
     public URI serviceUrl(String route) {
         return URI.create("http://127.0.0.1:" + portOf(route));

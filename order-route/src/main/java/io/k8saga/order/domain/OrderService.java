@@ -18,10 +18,12 @@ public class OrderService {
 
     private final OrderRepository orders;
     private final OrderWatch watch;
+    private final OrderMetrics metrics;
 
-    OrderService(OrderRepository orders, OrderWatch watch) {
+    OrderService(OrderRepository orders, OrderWatch watch, OrderMetrics metrics) {
         this.orders = orders;
         this.watch = watch;
+        this.metrics = metrics;
     }
 
     /**
@@ -95,7 +97,9 @@ public class OrderService {
      */
     @Transactional
     public int rejectOrphans(Duration olderThan) {
-        return orders.rejectWithoutSaga(OffsetDateTime.now().minus(olderThan));
+        int rejected = orders.rejectWithoutSaga(OffsetDateTime.now().minus(olderThan));
+        metrics.orphansRejectedOnCommit(rejected);
+        return rejected;
     }
 
     /** Removes an order whose saga could not start (the client may retry); it no longer holds an admission place. */
@@ -149,6 +153,7 @@ public class OrderService {
     private boolean madeFinal(String orderId, boolean changed) {
         if (changed) {
             watch.finalOnCommit(orderId);
+            orders.find(orderId).ifPresent(metrics::endedOnCommit);
         }
         return changed;
     }

@@ -2,12 +2,13 @@ package io.k8saga.order.message;
 
 import io.k8saga.common.events.CreditEvent;
 import io.k8saga.common.events.OrderCreated;
-import io.k8saga.common.events.PaymentRequested;
 import io.k8saga.common.events.OrderOutcome;
 import io.k8saga.common.events.PaymentEvent;
+import io.k8saga.common.events.PaymentRequested;
 import io.k8saga.common.lra.CoordinatorShards;
 import io.k8saga.common.message.InvalidEventException;
 import io.k8saga.common.message.Outbox;
+import io.k8saga.common.metrics.SagaMetrics;
 import io.k8saga.order.domain.Order;
 import io.k8saga.order.domain.OrderService;
 import io.k8saga.order.domain.OrderStatus;
@@ -32,6 +33,8 @@ import org.jboss.logging.Logger;
 public class OrderSagaHandler {
 
     private static final Logger LOG = Logger.getLogger(OrderSagaHandler.class);
+    /** This service's step, as its metrics name it: from an order accepted to its OrderCreated stored. */
+    private static final String START_STEP = "startOrderSaga";
     /** Most stuck orders looked at in one round; the oldest first, the rest in the next rounds. */
     private static final int STUCK_BATCH = 100;
 
@@ -45,9 +48,10 @@ public class OrderSagaHandler {
     private final SagaAdmission admission;
     private final CoordinatorShards shards;
     private final OrderSagaStarter sagas;
+    private final SagaMetrics metrics;
 
     OrderSagaHandler(OrderService orders, Outbox outbox, SagaCoordinator coordinator, CoordinatorShards shards,
-            SagaAdmission admission, OrderSagaStarter sagas,
+            SagaAdmission admission, OrderSagaStarter sagas, SagaMetrics metrics,
             @ConfigProperty(name = "saga.topics.orders") String orderTopic,
             @ConfigProperty(name = "saga.topics.payment-requests") String paymentRequestTopic,
             @ConfigProperty(name = "saga.timeout") Duration sagaTimeout,
@@ -63,6 +67,8 @@ public class OrderSagaHandler {
         this.shards = shards;
         this.admission = admission;
         this.sagas = sagas;
+        this.metrics = metrics;
+        metrics.step(START_STEP);
     }
 
     /**
@@ -73,15 +79,20 @@ public class OrderSagaHandler {
     public void sagaStarted(@ExchangeProperty(OrderSagaStarter.ORDER_ID) String orderId,
             @ExchangeProperty(OrderSagaStarter.LOST_SAGA_ID) String lostSagaId,
             @Header(Exchange.SAGA_LONG_RUNNING_ACTION) String sagaId) {
-        QuarkusTransaction.requiringNew().run(() -> {
+        Order order = QuarkusTransaction.requiringNew().call(() -> {
             orders.attachSaga(orderId, sagaId, lostSagaId);
-            Order order = orders.find(orderId).orElseThrow();
+            Order stored = orders.find(orderId).orElseThrow();
             // The request first: payment-route usually has it before credit's reservation asks for the payment.
-            outbox.add(paymentRequestTopic, orderId, sagaId, new PaymentRequested(order.orderId(),
-                    order.customerId(), order.amount(), order.currency(), order.paymentToken()));
-            outbox.add(orderTopic, orderId, sagaId, new OrderCreated(order.orderId(), order.customerId(),
-                    order.amount(), order.currency()));
+            outbox.add(paymentRequestTopic, orderId, sagaId, new PaymentRequested(stored.orderId(),
+                    stored.customerId(), stored.amount(), stored.currency(), stored.paymentToken()));
+            outbox.add(orderTopic, orderId, sagaId, new OrderCreated(stored.orderId(), stored.customerId(),
+                    stored.amount(), stored.currency()));
+            return stored;
         });
+        if (lostSagaId == null) {
+            // A replacement saga's order was accepted long before; its start is no measure of this step.
+            metrics.stepDone(START_STEP, Duration.between(order.createdAt(), OffsetDateTime.now()));
+        }
         admission.sagaStarted(orderId, sagaId);
     }
 

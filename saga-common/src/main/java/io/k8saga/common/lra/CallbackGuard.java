@@ -1,6 +1,7 @@
 package io.k8saga.common.lra;
 
 import io.k8saga.common.api.HttpProblems;
+import io.k8saga.common.metrics.SagaMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.vertx.http.runtime.RouteConstants;
@@ -29,11 +30,13 @@ public class CallbackGuard {
     private final CoordinatorShards shards;
     private final String participantPath;
     private final Counter refused;
+    private final SagaMetrics metrics;
 
     CallbackGuard(CallbackSignatures signatures, CoordinatorShards shards,
             @ConfigProperty(name = "camel.lra.local-participant-context-path", defaultValue = "/lra-participant")
             String participantPath,
-            MeterRegistry registry) {
+            MeterRegistry registry, SagaMetrics metrics) {
+        this.metrics = metrics;
         this.signatures = signatures;
         this.shards = shards;
         this.participantPath = participantPath;
@@ -49,15 +52,25 @@ public class CallbackGuard {
     }
 
     private void check(RoutingContext request) {
+        String kind = callbackKind(request.request().path());
         String problem = problemOf(request);
         if (problem == null) {
+            request.addEndHandler(ended -> metrics.callback(kind,
+                    request.response().getStatusCode() / 100 == 2 ? "ok" : "failed"));
             request.next();
             return;
         }
         refused.increment();
+        metrics.callback(kind, "refused");
         LOG.warnf("Refused participant callback %s from %s: %s", request.request().path(),
                 request.request().remoteAddress(), problem);
         HttpProblems.write(request, 403, null, "Not a callback of this participant's sagas");
+    }
+
+    /** {@code complete} or {@code compensate}, the last segment of a callback's path; {@code other} for the rest. */
+    private static String callbackKind(String path) {
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        return last.equals("complete") || last.equals("compensate") ? last : "other";
     }
 
     /** Why the request is no callback the coordinator was given, or null when it is one. */

@@ -1,6 +1,7 @@
 package io.k8saga.common.message;
 
 import io.k8saga.common.lra.CoordinatorShards;
+import io.k8saga.common.metrics.SagaMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -37,17 +38,19 @@ public class EventConsumers {
     private final EventFailures failures;
     private final CoordinatorShards shards;
     private final ParkedEvents parked;
+    private final SagaMetrics metrics;
     private final String instance;
     private final int consumers;
     private final Duration leaveTimeout;
 
-    EventConsumers(EventFailures failures, CoordinatorShards shards, ParkedEvents parked,
+    EventConsumers(EventFailures failures, CoordinatorShards shards, ParkedEvents parked, SagaMetrics metrics,
             @ConfigProperty(name = "saga.instance-id") String instance,
             @ConfigProperty(name = "saga.events.consumers") int consumers,
             @ConfigProperty(name = "saga.events.leave-timeout") Duration leaveTimeout) {
         this.failures = failures;
         this.shards = shards;
         this.parked = parked;
+        this.metrics = metrics;
         this.instance = instance;
         this.consumers = consumers;
         this.leaveTimeout = leaveTimeout;
@@ -61,6 +64,7 @@ public class EventConsumers {
      */
     public void consume(RouteBuilder routes, String topic, String routeId, Consumer<RouteDefinition> steps) {
         String name = routes.getContext().resolvePropertyPlaceholders(topic);
+        metrics.consumed(name);
         List<String> instanceIds = StaticMembership.instanceIds(instance, name, consumers);
         for (int n = 1; n <= instanceIds.size(); n++) {
             // One consumer per endpoint: Camel 4.9 would give all consumers of one endpoint the same instance id.
@@ -108,6 +112,8 @@ public class EventConsumers {
                                 + " had already ended")
                     .otherwise()
                         .process(EventConsumers::describeFailure)
+                        .process(exchange -> metrics.deadLettered(
+                                exchange.getIn().getHeader(KafkaConstants.TOPIC, String.class)))
                         .log(LoggingLevel.ERROR, "Event ${header.eventId} from ${header.deadLetterOrigin} sent to"
                                 + " ${header.kafka.TOPIC}.dlq: ${header.deadLetterReason}")
                         .toD("kafka:${header.kafka.TOPIC}.dlq")

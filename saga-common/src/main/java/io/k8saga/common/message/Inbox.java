@@ -2,6 +2,7 @@ package io.k8saga.common.message;
 
 import io.k8saga.common.db.Retry;
 import io.k8saga.common.db.Sql;
+import io.k8saga.common.metrics.SagaMetrics;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -15,9 +16,11 @@ import javax.sql.DataSource;
 public class Inbox {
 
     private final Sql sql;
+    private final SagaMetrics metrics;
 
-    Inbox(DataSource dataSource) {
+    Inbox(DataSource dataSource, SagaMetrics metrics) {
         this.sql = new Sql(dataSource);
+        this.metrics = metrics;
     }
 
     /**
@@ -35,7 +38,7 @@ public class Inbox {
      */
     public boolean applyOnce(String eventId, Runnable effect) {
         requireId(eventId);
-        return Retry.onConflict(() -> QuarkusTransaction.requiringNew().call(() -> {
+        boolean applied = Retry.onConflict(() -> QuarkusTransaction.requiringNew().call(() -> {
             if (!isNew(eventId)) {
                 return false;
             }
@@ -45,6 +48,15 @@ public class Inbox {
             effect.run();
             return true;
         }));
+        if (!applied) {
+            metrics.inboxDuplicate();
+        }
+        return applied;
+    }
+
+    /** The early check of {@link #isNew} found the event applied before, so it is skipped without a transaction. */
+    public void skipped() {
+        metrics.inboxDuplicate();
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.k8saga.common.message;
 
 import io.k8saga.common.db.Sql;
+import io.k8saga.common.metrics.SagaMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +39,7 @@ public class OutboxRelay {
 
     private final Sql sql;
     private final ProducerTemplate producer;
+    private final SagaMetrics metrics;
     private final Duration pollInterval;
     private final int batchSize;
     private final Duration retention;
@@ -44,15 +48,23 @@ public class OutboxRelay {
     private Thread worker;
     private Instant lastPurge = Instant.EPOCH;
 
-    OutboxRelay(DataSource dataSource, ProducerTemplate producer,
+    OutboxRelay(DataSource dataSource, ProducerTemplate producer, SagaMetrics metrics, MeterRegistry registry,
             @ConfigProperty(name = "saga.outbox.poll-interval") Duration pollInterval,
             @ConfigProperty(name = "saga.outbox.batch-size") int batchSize,
             @ConfigProperty(name = "saga.outbox.retention") Duration retention) {
         this.sql = new Sql(dataSource);
         this.producer = producer;
+        this.metrics = metrics;
         this.pollInterval = pollInterval;
         this.batchSize = batchSize;
         this.retention = retention;
+        Gauge.builder("saga.outbox.pending", this, OutboxRelay::pending)
+                .description("Outbox events stored and not yet acknowledged by the broker").register(registry);
+    }
+
+    /** How many outbox rows wait to be published. */
+    long pending() {
+        return sql.count("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL");
     }
 
     void start(@Observes StartupEvent started) {
@@ -95,8 +107,8 @@ public class OutboxRelay {
 
     /** Publishes the oldest unsent rows and marks those the broker acknowledged; returns how many it read. */
     private int publishBatch() throws InterruptedException {
-        List<PendingEvent> batch = sql.list("SELECT seq, event_id, event_type, topic, event_key, saga_id, payload"
-                + " FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT ?", PendingEvent::map, batchSize);
+        List<PendingEvent> batch = sql.list("SELECT seq, event_id, event_type, topic, event_key, saga_id, payload,"
+                + " created_at FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT ?", PendingEvent::map, batchSize);
         if (batch.isEmpty()) {
             return 0;
         }
@@ -121,6 +133,7 @@ public class OutboxRelay {
             Exchange done = sends.get(i).join();
             if (done.getException() == null) {
                 sent.add(batch.get(i).seq());
+                metrics.published(Duration.between(batch.get(i).createdAt(), OffsetDateTime.now()));
             } else {
                 failure = new IllegalStateException("event " + batch.get(i).eventId() + " to "
                         + batch.get(i).topic(), done.getException());
@@ -150,11 +163,11 @@ public class OutboxRelay {
     }
 
     private record PendingEvent(long seq, String eventId, String eventType, String topic, String key, String sagaId,
-            String payload) {
+            String payload, OffsetDateTime createdAt) {
 
         static PendingEvent map(java.sql.ResultSet row) throws java.sql.SQLException {
             return new PendingEvent(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
-                    row.getString(5), row.getString(6), row.getString(7));
+                    row.getString(5), row.getString(6), row.getString(7), row.getObject(8, OffsetDateTime.class));
         }
     }
 }

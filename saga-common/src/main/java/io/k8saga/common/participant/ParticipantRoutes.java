@@ -6,7 +6,9 @@ import io.k8saga.common.message.EventConsumers;
 import io.k8saga.common.message.EventHeaders;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.k8saga.common.metrics.SagaMetrics;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,12 +39,15 @@ public class ParticipantRoutes extends RouteBuilder {
     private final List<SagaStep<?>> steps;
     private final List<StepInput<?>> inputs;
     private final Participants participants;
+    private final SagaMetrics metrics;
     private final EventConsumers consumers;
     private final String ordersTopic;
     private ProducerTemplate stepCalls;
 
     ParticipantRoutes(@All List<SagaStep<?>> steps, @All List<StepInput<?>> inputs, Participants participants,
-            EventConsumers consumers, @ConfigProperty(name = "saga.topics.orders") String ordersTopic) {
+            EventConsumers consumers, SagaMetrics metrics,
+            @ConfigProperty(name = "saga.topics.orders") String ordersTopic) {
+        this.metrics = metrics;
         this.steps = steps;
         this.inputs = inputs;
         this.participants = participants;
@@ -87,6 +92,7 @@ public class ParticipantRoutes extends RouteBuilder {
 
     private <T> void stepRoutes(SagaStep<T> step) {
         StepDeclaration<T> names = step.declaration();
+        metrics.step(names.step());
         from("direct:" + names.step()).routeId(names.step())
                 // Failures go back to the consumer, which retries or dead-letters the record.
                 .errorHandler(noErrorHandler())
@@ -143,6 +149,7 @@ public class ParticipantRoutes extends RouteBuilder {
         if (call.getException() != null) {
             throw call.getException();
         }
+        metrics.stepDone(step.declaration().step(), Duration.ofMillis(record.getClock().elapsed()));
     }
 
     private static <T> T read(String body, Class<T> type) throws IOException {

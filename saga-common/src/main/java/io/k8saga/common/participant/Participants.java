@@ -35,7 +35,11 @@ public class Participants {
 
     /** Whether the step has not applied the event yet: a cheap early check, before a saga is joined for it. */
     public boolean isNew(SagaStep<?> step, String eventId) {
-        return inbox.isNew(inboxKey(step, eventId));
+        boolean fresh = inbox.isNew(inboxKey(step, eventId));
+        if (!fresh) {
+            inbox.skipped();
+        }
+        return fresh;
     }
 
     /**
