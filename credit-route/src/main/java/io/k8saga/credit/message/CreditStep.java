@@ -37,11 +37,7 @@ public class CreditStep implements SagaStep<OrderCreated> {
     /** Every order asks for credit; a malformed one is refused before any saga is joined. */
     @Override
     public boolean accepts(OrderCreated order) {
-        // The order id goes unescaped into the coordinator's callback URLs, so only URL-safe ids are accepted.
-        boolean wellFormed = order.orderId() != null && Formats.ID.matcher(order.orderId()).matches()
-                && order.customerId() != null && order.amount() != null
-                && Formats.moneyProblem(order.amount(), false) == null;
-        if (!wellFormed) {
+        if (!Formats.isWellFormedOrder(order.orderId(), order.customerId(), order.amount(), order.currency())) {
             throw new InvalidEventException("malformed OrderCreated: " + order);
         }
         return true;

@@ -42,10 +42,8 @@ public class PaymentRequestInput implements StepInput<PaymentRequested> {
     @Override
     public void receive(PaymentRequested request) {
         boolean wellFormed = request != null
-                && request.orderId() != null && Formats.ID.matcher(request.orderId()).matches()
-                && request.customerId() != null && Formats.ID.matcher(request.customerId()).matches()
-                && request.amount() != null && Formats.moneyProblem(request.amount(), false) == null
-                && request.currency() != null && Formats.CURRENCY.matcher(request.currency()).matches()
+                && Formats.isWellFormedOrder(request.orderId(), request.customerId(), request.amount(),
+                        request.currency())
                 && request.paymentToken() != null && !request.paymentToken().isBlank()
                 && request.paymentToken().length() <= MAX_TOKEN_LENGTH;
         if (!wellFormed) {

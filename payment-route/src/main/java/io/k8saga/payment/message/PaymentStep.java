@@ -56,11 +56,7 @@ public class PaymentStep implements SagaStep<CreditEvent> {
         if (event.type() != CreditEvent.Type.CREDIT_RESERVED) {
             return false;
         }
-        // The order id goes unescaped into the coordinator's callback URLs, so only URL-safe ids are accepted.
-        boolean wellFormed = event.orderId() != null && Formats.ID.matcher(event.orderId()).matches()
-                && event.amount() != null && Formats.moneyProblem(event.amount(), false) == null
-                && event.currency() != null && Formats.CURRENCY.matcher(event.currency()).matches();
-        if (!wellFormed) {
+        if (!Formats.isWellFormedOrder(event.orderId(), event.customerId(), event.amount(), event.currency())) {
             throw new InvalidEventException("malformed CreditReserved: " + event);
         }
         PaymentRequested request = requests.find(event.orderId()).orElseThrow(() -> new EventNotReadyException(

@@ -20,6 +20,18 @@ public final class Formats {
     }
 
     /**
+     * Whether an event's order can be acted on: order and customer ids of {@link #ID}'s form (the order id goes
+     * unescaped into the coordinator's callback URLs), a valid amount of money greater than zero, a currency code.
+     * Each step checks its event with this before it joins a saga.
+     */
+    public static boolean isWellFormedOrder(String orderId, String customerId, BigDecimal amount, String currency) {
+        return orderId != null && ID.matcher(orderId).matches()
+                && customerId != null && ID.matcher(customerId).matches()
+                && amount != null && moneyProblem(amount, false) == null
+                && currency != null && CURRENCY.matcher(currency).matches();
+    }
+
+    /**
      * Why {@code value} is not a valid amount of money (at most 2 decimals, at most {@link #MAX_MONEY}, greater than
      * zero unless {@code zeroAllowed}), or null when it is.
      */
