@@ -71,6 +71,22 @@ class EventFailuresTest {
     }
 
     @Test
+    void anEventWaitingForAnotherRecordIsParkedNotRetriedInPlaceWhereverTheExceptionIsWrapped() {
+        CoordinatorShards shards = new CoordinatorShards("http://shard-0:8090", "/lra-coordinator");
+        EventFailures failures = new EventFailures(shards, null, 5, new SimpleMeterRegistry());
+
+        Exchange waiting = failed("http://elsewhere:8090/lra-coordinator/1", new CompletionException(
+                new EventNotReadyException("credit reserved before the payment request")));
+
+        assertThat(EventFailures.isNotReady(waiting.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)))
+                .isTrue();
+        assertThat(failures.retry(waiting)).isFalse();
+        assertThat(waiting.getProperty(EventFailures.PARK, false, Boolean.class)).isTrue();
+        assertThat(waiting.getProperty(EventFailures.SAGA_ENDED)).isNull();
+        assertThat(EventFailures.isNotReady(new IllegalStateException("boom"))).isFalse();
+    }
+
+    @Test
     void aRefusalForAnLraOfNoCoordinatorOfOursIsADeadLetterAtOnceAndRetriesAreCounted() {
         CoordinatorShards shards = new CoordinatorShards("http://shard-0:8090", "/lra-coordinator");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
