@@ -37,7 +37,6 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 public class CoordinatorMetrics {
 
     private static final Pattern START = Pattern.compile("/?lra-coordinator/start");
-    private static final Pattern END = Pattern.compile("/?lra-coordinator/([^/]+)/(close|cancel)");
     /** Request property: the LRA a close or cancel took out of the sweep. */
     private static final String ENDING = CoordinatorMetrics.class.getName() + ".ending";
 
@@ -82,7 +81,7 @@ public class CoordinatorMetrics {
      */
     @ServerRequestFilter
     public void endRequested(ContainerRequestContext request) {
-        Matcher end = END.matcher(request.getUriInfo().getPath());
+        Matcher end = EndOnceGuard.END.matcher(request.getUriInfo().getPath());
         if ("PUT".equals(request.getMethod()) && end.matches()) {
             URI lra = open.remove(end.group(1));
             if (lra != null) {
@@ -104,7 +103,7 @@ public class CoordinatorMetrics {
             started.increment();
             return;
         }
-        Matcher end = END.matcher(path);
+        Matcher end = EndOnceGuard.END.matcher(path);
         if (!"PUT".equals(request.getMethod()) || !end.matches()) {
             return;
         }

@@ -28,7 +28,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class EndOnceGuard {
 
     private static final Logger LOG = Logger.getLogger(EndOnceGuard.class);
-    private static final Pattern END = Pattern.compile("/?lra-coordinator/([^/]+)/(close|cancel)");
+    /** The path of a close or cancel: the LRA's id (its last segment) and which of the two. */
+    static final Pattern END = Pattern.compile("/?lra-coordinator/([^/]+)/(close|cancel)");
 
     @ServerRequestFilter(preMatching = true)
     public Optional<Response> refuseSecondEnd(ContainerRequestContext request) {

@@ -63,7 +63,7 @@ public class OrderApi {
                 customerId,
                 json.requiredMoney("amount", false),
                 json.optionalMatching("currency", Formats.CURRENCY, "3 upper-case letters (ISO 4217)").orElse("EUR"),
-                json.optionalText("paymentToken", 64).orElse("tok_ok"));
+                json.optionalText("paymentToken", Formats.MAX_PAYMENT_TOKEN_LENGTH).orElse("tok_ok"));
         if (!admission.tryReserve()) {
             return orders.placedEarlier(request, idempotencyKey)
                     .map(earlier -> new PlacedOrder(OrderView.of(earlier, caller), 200))

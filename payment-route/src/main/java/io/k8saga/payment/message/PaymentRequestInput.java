@@ -15,9 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class PaymentRequestInput implements StepInput<PaymentRequested> {
 
-    /** The API's limit on a payment token. */
-    private static final int MAX_TOKEN_LENGTH = 64;
-
     private final PaymentRequestRepository requests;
 
     PaymentRequestInput(PaymentRequestRepository requests) {
@@ -45,7 +42,7 @@ public class PaymentRequestInput implements StepInput<PaymentRequested> {
                 && Formats.isWellFormedOrder(request.orderId(), request.customerId(), request.amount(),
                         request.currency())
                 && request.paymentToken() != null && !request.paymentToken().isBlank()
-                && request.paymentToken().length() <= MAX_TOKEN_LENGTH;
+                && request.paymentToken().length() <= Formats.MAX_PAYMENT_TOKEN_LENGTH;
         if (!wellFormed) {
             throw new InvalidEventException("malformed PaymentRequested: " + request);
         }

@@ -13,6 +13,9 @@ public final class Formats {
     /** ISO 4217 currency codes. */
     public static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
+    /** Longest payment token an order may carry (the API's limit, and what payment-route accepts in a request). */
+    public static final int MAX_PAYMENT_TOKEN_LENGTH = 64;
+
     /** Largest amount of money the system accepts (a credit limit or an order amount). */
     public static final BigDecimal MAX_MONEY = new BigDecimal("1000000000");
 

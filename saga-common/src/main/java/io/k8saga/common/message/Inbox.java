@@ -25,10 +25,15 @@ public class Inbox {
 
     /**
      * True when the event has not been applied yet. A cheap early check (replays skip before joining a saga that
-     * has long ended); {@link #applyOnce} is what guarantees it.
+     * has long ended); {@link #applyOnce} is what guarantees it. False means the event is skipped, so that is where
+     * a duplicate is counted, once, whichever of the two checks finds it.
      */
     public boolean isNew(String eventId) {
-        return sql.count("SELECT COUNT(*) FROM inbox_event WHERE event_id = ?", requireId(eventId)) == 0;
+        boolean fresh = sql.count("SELECT COUNT(*) FROM inbox_event WHERE event_id = ?", requireId(eventId)) == 0;
+        if (!fresh) {
+            metrics.inboxDuplicate();
+        }
+        return fresh;
     }
 
     /**
@@ -38,7 +43,7 @@ public class Inbox {
      */
     public boolean applyOnce(String eventId, Runnable effect) {
         requireId(eventId);
-        boolean applied = Retry.onConflict(() -> QuarkusTransaction.requiringNew().call(() -> {
+        return Retry.onConflict(() -> QuarkusTransaction.requiringNew().call(() -> {
             if (!isNew(eventId)) {
                 return false;
             }
@@ -48,15 +53,6 @@ public class Inbox {
             effect.run();
             return true;
         }));
-        if (!applied) {
-            metrics.inboxDuplicate();
-        }
-        return applied;
-    }
-
-    /** The early check of {@link #isNew} found the event applied before, so it is skipped without a transaction. */
-    public void skipped() {
-        metrics.inboxDuplicate();
     }
 
     /**

@@ -108,7 +108,8 @@ public class OutboxRelay {
     /** Publishes the oldest unsent rows and marks those the broker acknowledged; returns how many it read. */
     private int publishBatch() throws InterruptedException {
         List<PendingEvent> batch = sql.list("SELECT seq, event_id, event_type, topic, event_key, saga_id, payload,"
-                + " created_at FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT ?", PendingEvent::map, batchSize);
+                + " created_at FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT ?", PendingEvent::map,
+                batchSize);
         if (batch.isEmpty()) {
             return 0;
         }

@@ -60,7 +60,8 @@ public class ParkedEvents {
         this.template = template;
         this.retryAfter = retryAfter;
         Gauge.builder("saga.events.parked", this, ParkedEvents::count)
-                .description("Events waiting for the coordinator shard of their saga to answer, or for another record").register(registry);
+                .description("Events waiting for the coordinator shard of their saga to answer, or for another record")
+                .register(registry);
     }
 
     /** The endpoint a parked event of {@code consumer} is tried again through: the consumer's steps. */

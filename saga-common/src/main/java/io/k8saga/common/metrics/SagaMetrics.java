@@ -12,9 +12,10 @@ import java.util.List;
  * The saga meters every service shares, named once here (Prometheus names in brackets): how long a step takes from
  * its event's arrival to its outcome event stored ({@code saga_step_duration_seconds{step}}), how long an outbox row
  * waits to be published ({@code saga_outbox_publish_lag_seconds}), events skipped as repeats
- * ({@code saga_inbox_duplicates_total}), events given up to a dead-letter topic ({@code saga_dead_letters_total{topic}},
- * the topic they came from), and the coordinator's callbacks ({@code saga_callbacks_total{kind,result}}). Every
- * series is there from the start, at zero, so a dashboard and an alert see it before its first event.
+ * ({@code saga_inbox_duplicates_total}), events given up to a dead-letter topic
+ * ({@code saga_dead_letters_total{topic}}, the topic they came from), and the coordinator's callbacks
+ * ({@code saga_callbacks_total{kind,result}}). Every series is there from the start, at zero, so a dashboard and an
+ * alert see it before its first event.
  */
 @Startup
 @ApplicationScoped

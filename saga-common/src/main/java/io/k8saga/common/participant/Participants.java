@@ -35,11 +35,7 @@ public class Participants {
 
     /** Whether the step has not applied the event yet: a cheap early check, before a saga is joined for it. */
     public boolean isNew(SagaStep<?> step, String eventId) {
-        boolean fresh = inbox.isNew(inboxKey(step, eventId));
-        if (!fresh) {
-            inbox.skipped();
-        }
-        return fresh;
+        return inbox.isNew(inboxKey(step, eventId));
     }
 
     /**
@@ -78,12 +74,14 @@ public class Participants {
     }
 
     /**
-     * Keeps a record a step will need, once, in one transaction with the inbox record; an event of the record's saga
-     * (LRA {@code sagaId}) parked because it came first is tried again at once.
+     * Keeps a record a step will need, once, and makes an event of the record's saga (LRA {@code sagaId}) parked
+     * because it came first due at once, both in one transaction with the inbox record.
      */
     public <T> void receive(StepInput<T> input, T record, String eventId, String sagaId) {
-        inbox.applyOnce(input.name() + ":" + Inbox.requireId(eventId), () -> input.receive(record));
-        parked.wake(sagaId);
+        inbox.applyOnce(input.name() + ":" + Inbox.requireId(eventId), () -> {
+            input.receive(record);
+            parked.wake(sagaId);
+        });
     }
 
     private String topic(String topicOrPlaceholder) {
