@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.json.JsonString;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -45,6 +46,7 @@ public class ApiAuthentication {
     private final String customerClaim;
     private final boolean keyFetchedOverHttp;
     private final MeterRegistry registry;
+    private final VerifiedTokens verifiedTokens = new VerifiedTokens(Clock.systemUTC());
 
     ApiAuthentication(JWTParser parser,
             @ConfigProperty(name = "saga.auth.customer-claim") String customerClaim,
@@ -80,6 +82,11 @@ public class ApiAuthentication {
             refuse(request, "missing", 401, CHALLENGE, "This API needs a bearer token: Authorization: Bearer <JWT>");
             return;
         }
+        Optional<Caller> known = verifiedTokens.callerOf(token);
+        if (known.isPresent()) {
+            admit(request, known.get());
+            return;
+        }
         // A JWKS URL is fetched (and refreshed) with a blocking call, which must stay off the event loop.
         Future<JsonWebToken> verified = keyFetchedOverHttp
                 ? request.vertx().executeBlocking(() -> parser.parse(token), false)
@@ -92,7 +99,16 @@ public class ApiAuthentication {
                                 + " another issuer or audience");
                 return;
             }
-            admit(request, result.result());
+            JsonWebToken verifiedToken = result.result();
+            Optional<Caller> caller = callerOf(verifiedToken);
+            if (caller.isEmpty()) {
+                refuse(request, "no-role", 403, CHALLENGE + ", error=\"insufficient_scope\"", "The token grants no"
+                        + " role of this API: it needs the role " + ADMIN_ROLE + ", or " + CUSTOMER_ROLE + " with a"
+                        + " customer id in the claim " + customerClaim);
+                return;
+            }
+            verifiedTokens.remember(token, caller.get(), verifiedToken.getExpirationTime());
+            admit(request, caller.get());
         });
     }
 
@@ -104,20 +120,13 @@ public class ApiAuthentication {
         }
     }
 
-    private void admit(RoutingContext request, JsonWebToken token) {
-        Optional<Caller> caller = callerOf(token);
-        if (caller.isEmpty()) {
-            refuse(request, "no-role", 403, CHALLENGE + ", error=\"insufficient_scope\"", "The token grants no role"
-                    + " of this API: it needs the role " + ADMIN_ROLE + ", or " + CUSTOMER_ROLE + " with a customer id"
-                    + " in the claim " + customerClaim);
-            return;
-        }
-        if (request.request().path().startsWith("/admin/") && !caller.get().isAdmin()) {
+    private void admit(RoutingContext request, Caller caller) {
+        if (request.request().path().startsWith("/admin/") && !caller.isAdmin()) {
             refuse(request, "no-role", 403, CHALLENGE + ", error=\"insufficient_scope\"",
                     "This endpoint needs the role " + ADMIN_ROLE);
             return;
         }
-        request.setUser(User.create(principalOf(caller.get())));
+        request.setUser(User.create(principalOf(caller)));
         request.next();
     }
 
