@@ -14,9 +14,10 @@ RELEASE="${SAGA_RELEASE:-saga}"
 BASE_URL="${SAGA_BASE_URL:-http://localhost}"
 # Traefik is the ingress controller: it runs inside the cluster, so NetworkPolicies can name it as the one peer
 # allowed to reach the routes (cloud-provider-kind's proxy runs outside the cluster and cannot be named that way).
+# Its settings, node port included, are in TRAEFIK_VALUES, checked against this chart version.
 TRAEFIK_CHART_VERSION="${TRAEFIK_CHART_VERSION:-41.3.0}"
-# The node port Traefik listens on; k8s/kind/cluster.yaml maps it to port 80 of the host.
-TRAEFIK_NODE_PORT=30080
+TRAEFIK_VALUES=k8s/kind/traefik-values.yaml
+TRAEFIK_NAMESPACE=traefik
 READY_TIMEOUT="${SAGA_READY_TIMEOUT:-600}"
 COMPONENTS="lra-coordinator credit-route payment-route order-route"
 # What a run keeps between its steps: the RSA key pair that signs the API's bearer tokens (under .saga/, which git
@@ -46,7 +47,8 @@ Usage: k8s/kind/kind-e2e.sh <step> [args]
 Steps (in the order a run takes them)
   cluster             create the kind cluster '$CLUSTER' from k8s/kind/cluster.yaml
   images              build the four images with Jib into the local Docker engine and load them into the cluster
-  ingress             install Traefik $TRAEFIK_CHART_VERSION (Helm chart) as NodePort $TRAEFIK_NODE_PORT, IngressClass traefik
+  ingress             install Traefik $TRAEFIK_CHART_VERSION (Helm chart) with $TRAEFIK_VALUES
+                      (NodePort on the port k8s/kind/cluster.yaml publishes, IngressClass traefik)
   deploy helm|kustomize
                       install the system with the chart (helm upgrade --install --wait) or with
                       kubectl apply -k k8s/overlays/kind, then wait until the API answers through the ingress
@@ -86,9 +88,7 @@ cmd_images() {
 
 cmd_ingress() {
   helm upgrade --install traefik traefik --repo https://traefik.github.io/charts --version "$TRAEFIK_CHART_VERSION" \
-    --namespace traefik --create-namespace \
-    --set service.type=NodePort --set "ports.web.nodePort=$TRAEFIK_NODE_PORT" \
-    --set ingressClass.name=traefik --wait --timeout 5m
+    --namespace "$TRAEFIK_NAMESPACE" --create-namespace --values "$TRAEFIK_VALUES" --wait --timeout 5m
 }
 
 cmd_deploy() {
