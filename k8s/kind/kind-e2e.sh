@@ -270,10 +270,11 @@ cmd_helm_test() {
 
 # The e2e suite against the cluster: tests that stop processes of the local stack skip themselves. The suite signs
 # its own tokens with the private key of the pair the routes verify with.
-# -Dtest=none skips the unit tests of the helm module, which the e2e module needs in the reactor.
+# e2e needs testkit and helm in the reactor (the images step packages them but installs nothing); -Dtest=none skips
+# their unit tests.
 cmd_e2e() {
   [ -s "$TOKEN_KEY" ] || die "no token key at $TOKEN_KEY: run the deploy step first"
-  ./mvnw -B -ntp -pl helm,e2e verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  ./mvnw -B -ntp -pl testkit,helm,e2e verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
     "-De2e.baseUrl=$BASE_URL" -De2e.sagaTimeoutSeconds=30 -De2e.settleSeconds=20 \
     "-De2e.tokenKey=$TOKEN_KEY" "-De2e.tokenIssuer=$TOKEN_ISSUER" "-De2e.tokenAudience=$TOKEN_AUDIENCE"
 }

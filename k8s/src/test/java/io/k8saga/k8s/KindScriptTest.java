@@ -129,7 +129,7 @@ class KindScriptTest {
 
     @Test
     void theE2eSuiteGetsThePrivateKeyIssuerAndAudience() throws IOException {
-        assertThat(function(script(), "cmd_e2e")).contains("\"-De2e.tokenKey=$TOKEN_KEY\"",
+        assertThat(function(script(), "cmd_e2e")).contains("-pl testkit,helm,e2e", "\"-De2e.tokenKey=$TOKEN_KEY\"",
                 "\"-De2e.tokenIssuer=$TOKEN_ISSUER\"", "\"-De2e.tokenAudience=$TOKEN_AUDIENCE\"");
     }
 
