@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # kind-e2e.sh: deploys the saga system on a local kind cluster and runs the e2e suite through the ingress.
 # The GitHub Actions workflow .github/workflows/kind-e2e.yml runs exactly these steps, one step each, so a
-# laptop with Docker, kind, kubectl, Helm 3.21, OpenSSL and Java 17 reproduces a CI run with
-# `k8s/kind/kind-e2e.sh all helm`.
+# laptop with Docker, kind, kubectl, Helm 3.21, OpenSSL, curl and Java 17 reproduces a CI run with
+# `k8s/kind/kind-e2e.sh all helm` (its first step, preflight, checks for them).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -14,9 +14,10 @@ RELEASE="${SAGA_RELEASE:-saga}"
 BASE_URL="${SAGA_BASE_URL:-http://localhost}"
 # Traefik is the ingress controller: it runs inside the cluster, so NetworkPolicies can name it as the one peer
 # allowed to reach the routes (cloud-provider-kind's proxy runs outside the cluster and cannot be named that way).
+# Its settings, node port included, are in TRAEFIK_VALUES, checked against this chart version.
 TRAEFIK_CHART_VERSION="${TRAEFIK_CHART_VERSION:-41.3.0}"
-# The node port Traefik listens on; k8s/kind/cluster.yaml maps it to port 80 of the host.
-TRAEFIK_NODE_PORT=30080
+TRAEFIK_VALUES=k8s/kind/traefik-values.yaml
+TRAEFIK_NAMESPACE=traefik
 READY_TIMEOUT="${SAGA_READY_TIMEOUT:-600}"
 COMPONENTS="lra-coordinator credit-route payment-route order-route"
 # What a run keeps between its steps: the RSA key pair that signs the API's bearer tokens (under .saga/, which git
@@ -44,9 +45,12 @@ usage() {
 Usage: k8s/kind/kind-e2e.sh <step> [args]
 
 Steps (in the order a run takes them)
+  preflight           check Docker, kind, kubectl, Helm, OpenSSL, curl, Java 17+ and that host port 80 is free;
+                      lists every problem with where to get the missing tool, and fails before anything is created
   cluster             create the kind cluster '$CLUSTER' from k8s/kind/cluster.yaml
   images              build the four images with Jib into the local Docker engine and load them into the cluster
-  ingress             install Traefik $TRAEFIK_CHART_VERSION (Helm chart) as NodePort $TRAEFIK_NODE_PORT, IngressClass traefik
+  ingress             install Traefik $TRAEFIK_CHART_VERSION (Helm chart) with $TRAEFIK_VALUES
+                      (NodePort on the port k8s/kind/cluster.yaml publishes, IngressClass traefik)
   deploy helm|kustomize
                       install the system with the chart (helm upgrade --install --wait) or with
                       kubectl apply -k k8s/overlays/kind, then wait until the API answers through the ingress
@@ -55,14 +59,79 @@ Steps (in the order a run takes them)
   e2e                 run the e2e suite against $BASE_URL, with the key that signs the API's tokens
   token               print an admin bearer token for the API (valid ${TOKEN_LIFETIME}s), e.g.
                       curl -H "Authorization: Bearer \$(k8s/kind/kind-e2e.sh token)" $BASE_URL/api/orders
-  collect DIR         write kubectl describe output, pod logs, events and kind export logs under DIR
+  collect DIR         write kubectl describe output, the saga and Traefik pods' logs, events, both Helm releases'
+                      values and kind export logs under DIR
   delete              delete the cluster
-  all helm|kustomize  cluster, images, ingress, deploy, (helm-test,) e2e
+  all helm|kustomize  preflight, cluster, images, ingress, deploy, (helm-test,) e2e
 
 Environment: KIND_CLUSTER ($CLUSTER), SAGA_NAMESPACE ($NAMESPACE), SAGA_RELEASE ($RELEASE),
 SAGA_BASE_URL ($BASE_URL), SAGA_READY_TIMEOUT seconds ($READY_TIMEOUT), TRAEFIK_CHART_VERSION,
 KIND_E2E_HOME ($WORK_DIR: the token key pair).
 EOF
+}
+
+# Problems preflight found, each with where to get what is missing.
+PROBLEMS=()
+
+# Adds a problem unless the command $1 is on the PATH; $2 says where to get it.
+need() { command -v "$1" >/dev/null 2>&1 || PROBLEMS+=("$1 not found: $2"); }
+
+# Whether something listens on port 80 of this host: ss where there is one (Linux), else a connection to it.
+host_port_80_taken() {
+  if command -v ss >/dev/null 2>&1; then
+    [ -n "$(ss -ltn 'sport = :80' 2>/dev/null | tail -n +2)" ]
+  else
+    (: </dev/tcp/127.0.0.1/80) 2>/dev/null
+  fi
+}
+
+# Checks everything the other steps need before any of them creates something, and lists every problem at once.
+cmd_preflight() {
+  local helm_version major minor java java_major
+  need docker "https://docs.docker.com/engine/install/ (or Docker Desktop)"
+  if command -v docker >/dev/null 2>&1 && ! docker info >/dev/null 2>&1; then
+    PROBLEMS+=("docker info fails: start Docker (e.g. sudo systemctl start docker, or Docker Desktop)")
+  fi
+  need kind "https://kind.sigs.k8s.io/docs/user/quick-start/#installation"
+  need kubectl "https://kubernetes.io/docs/tasks/tools/"
+  need helm "https://helm.sh/docs/intro/install/"
+  need openssl "the openssl package (apt-get install openssl, brew install openssl)"
+  need curl "the curl package (apt-get install curl, brew install curl)"
+
+  # CI and the offline chart tests use Helm 3.21. Both charts' values schemas are JSON Schema 2020-12, which Helm
+  # reads from 3.19 on; an older or newer Helm may work, so this only warns.
+  if command -v helm >/dev/null 2>&1; then
+    helm_version="$(helm version --template '{{.Version}}' 2>/dev/null || true)"
+    IFS=. read -r major minor _ <<<"${helm_version#v}"
+    if [ "$major" != 3 ] || ! [[ "$minor" =~ ^[0-9]+$ ]] || [ "$minor" -lt 21 ]; then
+      say "warning: helm ${helm_version:-of unknown version}: CI uses 3.21 (3.19 at least for the charts' schemas)"
+    fi
+  fi
+
+  # The Maven wrapper runs the Java of JAVA_HOME if it is set, else the one on the PATH.
+  java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+  if ! command -v "$java" >/dev/null 2>&1; then
+    PROBLEMS+=("$java not found: a JDK 17 or later, e.g. https://adoptium.net/ or the openjdk-17-jdk package")
+  else
+    # "1.8.0_402" is Java 8, "17.0.10" Java 17.
+    java_major="$("$java" -version 2>&1 | sed -n 's/.* version "\(1\.\)\{0,1\}\([0-9]*\).*/\2/p' | head -n 1 || true)"
+    if ! [[ "$java_major" =~ ^[0-9]+$ ]] || [ "$java_major" -lt 17 ]; then
+      PROBLEMS+=("$java is Java ${java_major:-of unknown version}; 17 or later needed: https://adoptium.net/")
+    fi
+  fi
+
+  # k8s/kind/cluster.yaml publishes Traefik on port 80 of the host; an existing cluster of ours holds it already.
+  if command -v kind >/dev/null 2>&1 && kind get clusters 2>/dev/null | grep -qx "$CLUSTER"; then
+    say "cluster $CLUSTER exists: port 80 is its own"
+  elif host_port_80_taken; then
+    PROBLEMS+=("host port 80 is taken (kind publishes the API there): sudo lsof -iTCP:80 -sTCP:LISTEN names who")
+  fi
+
+  if [ "${#PROBLEMS[@]}" -gt 0 ]; then
+    printf 'kind-e2e: preflight: %s\n' "${PROBLEMS[@]}" >&2
+    die "preflight found ${#PROBLEMS[@]} problem(s); nothing was created"
+  fi
+  say "preflight: everything the steps need is here"
 }
 
 cmd_cluster() {
@@ -86,9 +155,7 @@ cmd_images() {
 
 cmd_ingress() {
   helm upgrade --install traefik traefik --repo https://traefik.github.io/charts --version "$TRAEFIK_CHART_VERSION" \
-    --namespace traefik --create-namespace \
-    --set service.type=NodePort --set "ports.web.nodePort=$TRAEFIK_NODE_PORT" \
-    --set ingressClass.name=traefik --wait --timeout 5m
+    --namespace "$TRAEFIK_NAMESPACE" --create-namespace --values "$TRAEFIK_VALUES" --wait --timeout 5m
 }
 
 cmd_deploy() {
@@ -203,26 +270,38 @@ cmd_helm_test() {
 
 # The e2e suite against the cluster: tests that stop processes of the local stack skip themselves. The suite signs
 # its own tokens with the private key of the pair the routes verify with.
-# -Dtest=none skips the unit tests of the helm module, which the e2e module needs in the reactor.
+# e2e needs testkit and helm in the reactor (the images step packages them but installs nothing); -Dtest=none skips
+# their unit tests.
 cmd_e2e() {
   [ -s "$TOKEN_KEY" ] || die "no token key at $TOKEN_KEY: run the deploy step first"
-  ./mvnw -B -ntp -pl helm,e2e verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  ./mvnw -B -ntp -pl testkit,helm,e2e verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
     "-De2e.baseUrl=$BASE_URL" -De2e.sagaTimeoutSeconds=30 -De2e.settleSeconds=20 \
     "-De2e.tokenKey=$TOKEN_KEY" "-De2e.tokenIssuer=$TOKEN_ISSUER" "-De2e.tokenAudience=$TOKEN_AUDIENCE"
 }
 
+# Writes the log of every pod in namespace $1 under directory $2, and the previous one of those that restarted.
+pod_logs() {
+  local namespace="$1" dir="$2" pod
+  mkdir -p "$dir"
+  for pod in $(kubectl -n "$namespace" get pods -o name 2>/dev/null); do
+    kubectl -n "$namespace" logs "$pod" --all-containers --prefix >"$dir/${pod#pod/}.log" 2>&1 || true
+    kubectl -n "$namespace" logs "$pod" --all-containers --prefix --previous \
+      >"$dir/${pod#pod/}.previous.log" 2>/dev/null || rm -f "$dir/${pod#pod/}.previous.log"
+  done
+}
+
 cmd_collect() {
-  local dir="${1:?collect needs a directory}" pod
-  mkdir -p "$dir/logs"
+  local dir="${1:?collect needs a directory}"
+  mkdir -p "$dir"
   kubectl get all,ingress,networkpolicy,pvc,configmap,job -A -o wide >"$dir/resources.txt" 2>&1 || true
   kubectl get events -A --sort-by=.lastTimestamp >"$dir/events.txt" 2>&1 || true
   kubectl -n "$NAMESPACE" describe pods >"$dir/describe-pods.txt" 2>&1 || true
   kubectl -n "$NAMESPACE" describe deployments,statefulsets,jobs >"$dir/describe-workloads.txt" 2>&1 || true
-  for pod in $(kubectl -n "$NAMESPACE" get pods -o name 2>/dev/null); do
-    kubectl -n "$NAMESPACE" logs "$pod" --all-containers --prefix >"$dir/logs/${pod#pod/}.log" 2>&1 || true
-    kubectl -n "$NAMESPACE" logs "$pod" --all-containers --prefix --previous \
-      >"$dir/logs/${pod#pod/}.previous.log" 2>/dev/null || rm -f "$dir/logs/${pod#pod/}.previous.log"
-  done
+  pod_logs "$NAMESPACE" "$dir/logs"
+  pod_logs "$TRAEFIK_NAMESPACE" "$dir/logs/traefik"
+  # What each release runs with, chart defaults included; the kustomize leg has no saga release, so its file says so.
+  helm get values "$RELEASE" --namespace "$NAMESPACE" --all >"$dir/helm-values-$RELEASE.yaml" 2>&1 || true
+  helm get values traefik --namespace "$TRAEFIK_NAMESPACE" --all >"$dir/helm-values-traefik.yaml" 2>&1 || true
   kind export logs --name "$CLUSTER" "$dir/kind" >/dev/null 2>&1 || true
   say "diagnostics in $dir"
 }
@@ -231,6 +310,7 @@ cmd_delete() { kind delete cluster --name "$CLUSTER"; }
 
 cmd_all() {
   case "${1:-}" in helm | kustomize) ;; *) die "all takes helm or kustomize" ;; esac
+  cmd_preflight
   cmd_cluster
   cmd_images
   cmd_ingress
@@ -242,6 +322,7 @@ cmd_all() {
 step="${1:-help}"
 shift || true
 case "$step" in
+  preflight) cmd_preflight ;;
   cluster) cmd_cluster ;;
   images) cmd_images ;;
   ingress) cmd_ingress ;;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.k8saga.chart.ChartRenderer;
 import io.k8saga.chart.Manifests;
 import io.kubernetes.client.openapi.models.V1Container;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,12 +13,15 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What can be checked of k8s/kind/kind-e2e.sh without a cluster: it parses, it gives the routes the public key of a
  * pair it makes (Secret saga-api-token-key, key public-key) on both deploy legs, with the issuer and audience the
- * kind overlay sets, and it hands the private key to the e2e suite and sends a token while it waits for the API.
+ * kind overlay sets, and it hands the private key to the e2e suite and sends a token while it waits for the API. Its
+ * preflight names every missing tool before failing, and runs first; collect keeps what a failed Traefik run needs.
  */
 class KindScriptTest {
 
@@ -39,6 +43,15 @@ class KindScriptTest {
         Matcher value = Pattern.compile("(?m)^" + Pattern.quote(name) + "=(\\S+)$").matcher(script);
         assertThat(value.find()).as("kind-e2e.sh sets %s", name).isTrue();
         return value.group(1);
+    }
+
+    /** The first executable named {@code tool} on this process's PATH. */
+    private static Path onPath(String tool) {
+        return Stream.of(System.getenv("PATH").split(File.pathSeparator))
+                .map(dir -> Path.of(dir, tool))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(tool + " is not on the PATH"));
     }
 
     @Test
@@ -116,7 +129,39 @@ class KindScriptTest {
 
     @Test
     void theE2eSuiteGetsThePrivateKeyIssuerAndAudience() throws IOException {
-        assertThat(function(script(), "cmd_e2e")).contains("\"-De2e.tokenKey=$TOKEN_KEY\"",
+        assertThat(function(script(), "cmd_e2e")).contains("-pl testkit,helm,e2e", "\"-De2e.tokenKey=$TOKEN_KEY\"",
                 "\"-De2e.tokenIssuer=$TOKEN_ISSUER\"", "\"-De2e.tokenAudience=$TOKEN_AUDIENCE\"");
+    }
+
+    @Test
+    void preflightListsEveryMissingToolBeforeFailing(@TempDir Path bin) throws Exception {
+        // A PATH with only what the script needs to start (dirname), so every tool preflight looks for is missing.
+        Files.createSymbolicLink(bin.resolve("dirname"), onPath("dirname"));
+        ProcessBuilder builder = new ProcessBuilder(onPath("bash").toString(), SCRIPT.toString(), "preflight")
+                .redirectErrorStream(true);
+        builder.environment().put("PATH", bin.toString());
+        builder.environment().remove("JAVA_HOME");
+        Process preflight = builder.start();
+        String output = new String(preflight.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(preflight.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(preflight.exitValue()).as("preflight: %s", output).isNotZero();
+        assertThat(output).contains("docker not found: https://", "kind not found: https://",
+                "kubectl not found: https://", "helm not found: https://", "openssl not found: the openssl package",
+                "curl not found: the curl package", "java not found: a JDK 17 or later", "nothing was created");
+    }
+
+    @Test
+    void allRunsPreflightBeforeCreatingTheCluster() throws IOException {
+        String all = function(script(), "cmd_all");
+
+        assertThat(all.indexOf("cmd_preflight")).isNotNegative().isLessThan(all.indexOf("cmd_cluster"));
+    }
+
+    @Test
+    void collectKeepsTraefiksLogsAndWhatBothReleasesRunWith() throws IOException {
+        assertThat(function(script(), "cmd_collect")).contains("pod_logs \"$NAMESPACE\"",
+                "pod_logs \"$TRAEFIK_NAMESPACE\"", "helm get values \"$RELEASE\" --namespace \"$NAMESPACE\" --all",
+                "helm get values traefik --namespace \"$TRAEFIK_NAMESPACE\" --all");
     }
 }

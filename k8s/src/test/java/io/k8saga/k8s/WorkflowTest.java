@@ -65,7 +65,7 @@ class WorkflowTest {
         assertThat((List<String>) matrix.get("deploy")).containsExactly("helm", "kustomize");
         assertThat((String) ((Map<String, Object>) kind.get("env")).get("HELM_VERSION")).startsWith("v3.21.");
         assertThat(String.join("\n", runs(steps(kind, "kind-e2e"))))
-                .contains("kind-e2e.sh cluster", "kind-e2e.sh images", "kind-e2e.sh ingress",
+                .contains("kind-e2e.sh preflight", "kind-e2e.sh cluster", "kind-e2e.sh images", "kind-e2e.sh ingress",
                         "kind-e2e.sh deploy ${{ matrix.deploy }}", "kind-e2e.sh helm-test", "kind-e2e.sh e2e",
                         "kind-e2e.sh collect");
         assertThat(steps(kind, "kind-e2e")).anyMatch(step -> "failure()".equals(step.get("if"))
