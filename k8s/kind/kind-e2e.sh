@@ -272,11 +272,20 @@ cmd_helm_test() {
 # its own tokens with the private key of the pair the routes verify with.
 # e2e needs testkit and helm in the reactor (the images step packages them but installs nothing); -Dtest=none skips
 # their unit tests.
+# The system tests through the ingress, then the coordinator failover in cluster form (PodFailoverIT: a coordinator
+# pod deleted with --force under load), which needs the namespace and kubectl.
 cmd_e2e() {
   [ -s "$TOKEN_KEY" ] || die "no token key at $TOKEN_KEY: run the deploy step first"
-  ./mvnw -B -ntp -pl testkit,helm,e2e verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-    "-De2e.baseUrl=$BASE_URL" -De2e.sagaTimeoutSeconds=30 -De2e.settleSeconds=20 \
-    "-De2e.tokenKey=$TOKEN_KEY" "-De2e.tokenIssuer=$TOKEN_ISSUER" "-De2e.tokenAudience=$TOKEN_AUDIENCE"
+  local target=(-pl testkit,helm,e2e verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+    "-De2e.baseUrl=$BASE_URL" -De2e.sagaTimeoutSeconds=30 -De2e.settleSeconds=20
+    "-De2e.tokenKey=$TOKEN_KEY" "-De2e.tokenIssuer=$TOKEN_ISSUER" "-De2e.tokenAudience=$TOKEN_AUDIENCE")
+  ./mvnw -B -ntp "${target[@]}"
+  # The second shard's pod: saga-lra-coordinator-1 from the chart, lra-coordinator-1 from k8s/.
+  local pod
+  pod=$(kubectl -n "$NAMESPACE" get pods -o name | sed -n 's#^pod/\(.*lra-coordinator-1\)$#\1#p' | head -n 1)
+  [ -n "$pod" ] || die "no pod *lra-coordinator-1 in namespace $NAMESPACE: the failover case needs two coordinator shards"
+  ./mvnw -B -ntp "${target[@]}" -Pfaults -Dit.test=PodFailoverIT "-De2e.kubeNamespace=$NAMESPACE" \
+    "-De2e.coordinatorPod=$pod"
 }
 
 # Writes the log of every pod in namespace $1 under directory $2, and the previous one of those that restarted.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8saga.e2e.support.Customer;
 import io.k8saga.e2e.support.PublicApi;
+import io.k8saga.e2e.support.SagaStack;
 import io.k8saga.e2e.support.SystemTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -34,9 +35,11 @@ class BadInputIT {
     private static final String LONG_65 = "x".repeat(65);
 
     private final PublicApi api;
+    private final SagaStack stack;
 
-    BadInputIT(PublicApi api) {
+    BadInputIT(PublicApi api, SagaStack stack) {
         this.api = api;
+        this.stack = stack;
     }
 
     static Stream<Arguments> badOrders() {
@@ -203,7 +206,36 @@ class BadInputIT {
 
     static Stream<String> unknownResources() {
         return Stream.of("/api/orders/{id}", "/api/customers/{id}", "/api/orders/{id}/items", "/api/payments/{id}/x",
-                "/api/orders/{id}/x/y", "/nope");
+                "/api/orders/{id}/x/y");
+    }
+
+    /**
+     * A path outside the API (and the paths no edge may expose: the participants' callbacks, Quarkus's own) reaches no
+     * service and stores nothing, even with a body a service would act on. The local gateway answers it with a
+     * problem; an edge (a cluster's ingress controller, or the nginx of .ci/run's edge pass) answers it itself, in its
+     * own format.
+     */
+    @ParameterizedTest(name = "POST {0}")
+    @ValueSource(strings = {"/nope", "/api", "/api/ordersX", "/lra-participant/complete", "/q/metrics"})
+    void answersNotFoundForAPathOutsideTheApiAndStoresNothing(String path) {
+        String customerId = PublicApi.newCustomerId();
+        Response response = api.request().contentType(JSON)
+                .body(PublicApi.customerJson(customerId, "N", "10").replace("}", ",\"amount\":10}"))
+                .post(path);
+
+        assertThat(api.request().get("/api/customers/{id}", customerId).statusCode()).as("customer stored")
+                .isEqualTo(404);
+        assertThat(api.orders(customerId).total()).as("orders stored").isZero();
+        if (stack.behindEdge()) {
+            assertThat(response.statusCode()).as("%s: %s", path, response.asString()).isEqualTo(404);
+            // Every service answers with a problem; anything else came from the edge.
+            assertThat(response.contentType()).as("answered by the edge, not a service")
+                    .doesNotStartWith("application/problem+json");
+            return;
+        }
+        assertThat(response.statusCode()).as("%s: %s", path, response.asString()).isEqualTo(404);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.jsonPath().getInt("status")).isEqualTo(404);
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -27,19 +27,19 @@ class KindScriptTest {
 
     private static final Path SCRIPT = Repository.root().resolve("k8s/kind/kind-e2e.sh");
 
-    private static String script() throws IOException {
+    static String script() throws IOException {
         return Files.readString(SCRIPT);
     }
 
     /** The body of a shell function {@code name() { ... }} (up to the first line that is a lone closing brace). */
-    private static String function(String script, String name) {
+    static String function(String script, String name) {
         Matcher body = Pattern.compile("(?ms)^" + Pattern.quote(name) + "\\(\\) \\{\\n(.*?)^\\}$").matcher(script);
         assertThat(body.find()).as("kind-e2e.sh defines %s()", name).isTrue();
         return body.group(1);
     }
 
     /** The value of a plain {@code NAME=value} assignment at the top of the script. */
-    private static String variable(String script, String name) {
+    static String variable(String script, String name) {
         Matcher value = Pattern.compile("(?m)^" + Pattern.quote(name) + "=(\\S+)$").matcher(script);
         assertThat(value.find()).as("kind-e2e.sh sets %s", name).isTrue();
         return value.group(1);
@@ -131,6 +131,12 @@ class KindScriptTest {
     void theE2eSuiteGetsThePrivateKeyIssuerAndAudience() throws IOException {
         assertThat(function(script(), "cmd_e2e")).contains("-pl testkit,helm,e2e", "\"-De2e.tokenKey=$TOKEN_KEY\"",
                 "\"-De2e.tokenIssuer=$TOKEN_ISSUER\"", "\"-De2e.tokenAudience=$TOKEN_AUDIENCE\"");
+    }
+
+    @Test
+    void theE2eStepEndsWithTheCoordinatorPodFailover() throws IOException {
+        assertThat(function(script(), "cmd_e2e")).contains("-Pfaults -Dit.test=PodFailoverIT",
+                "\"-De2e.kubeNamespace=$NAMESPACE\"", "\"-De2e.coordinatorPod=$pod\"", "lra-coordinator-1");
     }
 
     @Test

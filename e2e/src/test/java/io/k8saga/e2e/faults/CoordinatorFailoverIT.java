@@ -105,7 +105,7 @@ class CoordinatorFailoverIT {
                 .filter(a -> !a.sent().isBefore(killed) && a.sent().isBefore(restarting)).toList();
         long acceptedWhileDown = whileDown.stream().filter(a -> a.status() == 202).count();
         List<OrderLoad.Attempt> refusals = firstTries.stream().filter(a -> a.status() != 202).toList();
-        String answers = answers(firstTries, killed, restarting);
+        String answers = FaultChecks.answers(firstTries, killed, restarting);
         FaultChecks.report("kill -9 " + SHARD + " (of " + local.coordinators() + ") for " + OUTAGE.toSeconds()
                 + " s, restart on its object store; " + onTheShard.size() + " of its sagas held while it was down;"
                 + " first tries " + answers, load, outcome);
@@ -160,7 +160,8 @@ class CoordinatorFailoverIT {
         FaultChecks.report(String.format(Locale.ROOT, "kill -STOP %s %d s, then -CONT; %d POSTs during the freeze,"
                         + " %d took %d s or more, the longest %.1f s (time limit %d s); first tries %s", SHARD,
                 Duration.between(frozen, thawed).toSeconds(), duringTheFreeze.size(), slowPosts, slow.toSeconds(),
-                longest.toMillis() / 1000.0, requestTimeout.toSeconds(), answers(load.firstTries(), frozen, thawed)),
+                longest.toMillis() / 1000.0, requestTimeout.toSeconds(),
+                FaultChecks.answers(load.firstTries(), frozen, thawed)),
                 load, outcome);
 
         assertThat(load.failures()).as("requests refused for good").isEmpty();
@@ -171,23 +172,6 @@ class CoordinatorFailoverIT {
                 .isEmpty();
         assertThat(outcome.lost()).as("accepted orders without a final state").isEmpty();
         assertThat(outcome.violations()).as("invariants broken").isEmpty();
-    }
-
-    /** The first tries' answers before, during and after the fault, as "before: 202×60; during: 202×50; ...". */
-    private static String answers(List<OrderLoad.Attempt> firstTries, Instant fault, Instant restore) {
-        return "before: " + statuses(firstTries.stream().filter(a -> a.sent().isBefore(fault)).toList())
-                + "; during: " + statuses(firstTries.stream()
-                        .filter(a -> !a.sent().isBefore(fault) && a.sent().isBefore(restore)).toList())
-                + "; after: " + statuses(firstTries.stream().filter(a -> !a.sent().isBefore(restore)).toList());
-    }
-
-    private static String statuses(List<OrderLoad.Attempt> attempts) {
-        java.util.Map<Integer, Long> counts = new java.util.TreeMap<>();
-        attempts.forEach(a -> counts.merge(a.status(), 1L, Long::sum));
-        StringBuilder text = new StringBuilder();
-        counts.forEach((status, count) -> text.append(text.length() == 0 ? "" : " ").append(status == 0 ? "none" : status)
-                .append('×').append(count));
-        return text.length() == 0 ? "-" : text.toString();
     }
 
     private static void awaitAFifthAccepted(OrderLoad load) {

@@ -223,4 +223,21 @@ final class FaultChecks {
         Files.writeString(REPORT, row, StandardOpenOption.APPEND);
         System.out.print("[faults] " + row);
     }
+
+    /** The first tries' answers before, during and after the fault, as "before: 202×60; during: 202×50; ...". */
+    static String answers(List<OrderLoad.Attempt> firstTries, Instant fault, Instant restore) {
+        return "before: " + statuses(firstTries.stream().filter(a -> a.sent().isBefore(fault)).toList())
+                + "; during: " + statuses(firstTries.stream()
+                        .filter(a -> !a.sent().isBefore(fault) && a.sent().isBefore(restore)).toList())
+                + "; after: " + statuses(firstTries.stream().filter(a -> !a.sent().isBefore(restore)).toList());
+    }
+
+    private static String statuses(List<OrderLoad.Attempt> attempts) {
+        java.util.Map<Integer, Long> counts = new java.util.TreeMap<>();
+        attempts.forEach(a -> counts.merge(a.status(), 1L, Long::sum));
+        StringBuilder text = new StringBuilder();
+        counts.forEach((status, count) -> text.append(text.length() == 0 ? "" : " ").append(status == 0 ? "none" : status)
+                .append('×').append(count));
+        return text.length() == 0 ? "-" : text.toString();
+    }
 }

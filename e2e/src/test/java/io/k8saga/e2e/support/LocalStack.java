@@ -171,6 +171,12 @@ public final class LocalStack {
         }
     }
 
+    /** Starts nginx in front of this stack's routes, as the cluster's ingress controller stands in front of them. */
+    EdgeProxy startEdgeProxy() {
+        return EdgeProxy.start(repoRoot, sagaHome.resolveSibling("edge-proxy"), portOf("edge-proxy"),
+                component -> URI.create("http://127.0.0.1:" + portOf(component)));
+    }
+
     /** Stops the stack and keeps its data and logs for a look after the run (unless -De2e.keepStack=true). */
     public void close() {
         if (Settings.keepStack()) {
@@ -232,6 +238,7 @@ public final class LocalStack {
             case "order-route" -> 1;
             case "credit-route" -> 2;
             case "payment-route" -> 3;
+            case "edge-proxy" -> 5;
             case "lra-coordinator" -> 10;
             case "kafka" -> 1012;
             case "kafka-controller" -> 1013;

@@ -40,8 +40,12 @@ public final class SagaStackExtension implements BeforeAllCallback, ParameterRes
                 .stack();
     }
 
-    /** The opened stack, or why it could not be opened; closing it stops a stack the suite started. */
-    private record Handle(SagaStack opened, RuntimeException failure) implements ExtensionContext.Store.CloseableResource {
+    /**
+     * The opened stack, or why it could not be opened; closing it stops a stack the suite started and the edge proxy
+     * in front of it.
+     */
+    private record Handle(SagaStack opened, LocalStack started, EdgeProxy edge, RuntimeException failure)
+            implements ExtensionContext.Store.CloseableResource {
 
         static Handle open() {
             Optional<java.net.URI> external = Settings.baseUrl();
@@ -50,14 +54,23 @@ public final class SagaStackExtension implements BeforeAllCallback, ParameterRes
                         + " -De2e.tokenKey: the private key that signs the API's bearer tokens"));
                 ApiTokens tokens = ApiTokens.fromPemFile(key, Settings.tokenIssuer(), Settings.tokenAudience());
                 return new Handle(new SagaStack(external.get(), Settings.externalSagaTimeout(), tokens,
-                        Optional.empty()), null);
+                        Optional.empty(), true), null, null, null);
             }
+            LocalStack local = null;
             try {
-                LocalStack local = LocalStack.start();
-                return new Handle(new SagaStack(local.baseUrl(), local.sagaTimeout(), local.tokens(),
-                        Optional.of(local)), null);
+                local = LocalStack.start();
+                if (!Settings.nginxEdge()) {
+                    return new Handle(new SagaStack(local.baseUrl(), local.sagaTimeout(), local.tokens(),
+                            Optional.of(local), false), local, null, null);
+                }
+                EdgeProxy edge = local.startEdgeProxy();
+                return new Handle(new SagaStack(edge.baseUrl(), local.sagaTimeout(), local.tokens(), Optional.empty(),
+                        true), local, edge, null);
             } catch (RuntimeException e) {
-                return new Handle(null, e);
+                if (local != null) {
+                    local.close();
+                }
+                return new Handle(null, null, null, e);
             }
         }
 
@@ -71,8 +84,11 @@ public final class SagaStackExtension implements BeforeAllCallback, ParameterRes
 
         @Override
         public void close() {
-            if (opened != null) {
-                opened.local().ifPresent(LocalStack::close);
+            if (edge != null) {
+                edge.close();
+            }
+            if (started != null) {
+                started.close();
             }
         }
     }

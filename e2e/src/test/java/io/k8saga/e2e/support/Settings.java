@@ -38,7 +38,8 @@ final class Settings {
 
     /**
      * {@code e2e.portBase}: the gateway port of the stack the suite starts (default 18080); order, credit and payment
-     * use the next three, coordinator shard i base + 10 + i, Kafka base + 1012 and + 1013 (19092, 19093).
+     * use the next three, the nginx edge base + 5, coordinator shard i base + 10 + i, Kafka base + 1012 and + 1013
+     * (19092, 19093).
      */
     static int portBase() {
         return Integer.getInteger("e2e.portBase", 18080);
@@ -55,6 +56,21 @@ final class Settings {
             case "", "local" -> false;
             case "chart" -> true;
             default -> throw new IllegalArgumentException("e2e.stack must be local or chart, not '" + stack + "'");
+        };
+    }
+
+    /**
+     * {@code e2e.edge}: what stands between the suite and the stack it starts. {@code gateway} (default): ./saga's
+     * gateway, which routes every path. {@code nginx}: an nginx routing only the paths of the chart's Ingress, as the
+     * ingress controller of a cluster does ({@link EdgeProxy}); the suite then sees the stack as it sees one at
+     * {@code e2e.baseUrl}, so the tests that reach into the local processes skip themselves.
+     */
+    static boolean nginxEdge() {
+        String edge = System.getProperty("e2e.edge", "gateway").trim();
+        return switch (edge) {
+            case "", "gateway" -> false;
+            case "nginx" -> true;
+            default -> throw new IllegalArgumentException("e2e.edge must be gateway or nginx, not '" + edge + "'");
         };
     }
 
