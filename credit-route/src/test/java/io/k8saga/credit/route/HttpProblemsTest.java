@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.k8saga.common.api.OpenApiDocument;
 import io.k8saga.common.api.Problem;
 import io.k8saga.testkit.ApiTokens;
 import io.k8saga.testkit.SagaInfraResource;
@@ -14,6 +15,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,6 +34,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 @QuarkusTest
 @QuarkusTestResource(SagaInfraResource.class)
 class HttpProblemsTest {
+
+    @Inject
+    OpenApiDocument openApi;
+
+    @Test
+    void servesItsPartOfTheOpenApiDocumentWhichListsEveryRestRouteAndNoOther() {
+        assertThat(openApi.served()).isEqualTo(openApi.documented()).isNotEmpty();
+        String served = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        assertThat(served).contains("operationId: \"registerCustomer\"", "operationId: \"listReservations\"");
+    }
 
     private static final String ADMIN = "Bearer " + ApiTokens.forTests().admin();
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.k8saga.common.api.OpenApiDocument;
 import io.k8saga.common.db.Sql;
 import io.k8saga.order.domain.OrderRequest;
 import io.k8saga.order.domain.OrderService;
@@ -39,6 +40,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(SagaInfraResource.class)
 class StuckSagasRouteTest {
+
+    @Inject
+    OpenApiDocument openApi;
+
+    @Test
+    void servesItsPartOfTheOpenApiDocumentWhichListsEveryRestRouteAndNoOther() {
+        assertThat(openApi.served()).isEqualTo(openApi.documented()).isNotEmpty();
+        String served = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        assertThat(served).contains("operationId: \"placeOrder\"", "operationId: \"listStuckSagas\"");
+    }
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
+import io.k8saga.common.api.OpenApiDocument;
 import io.k8saga.common.lra.CallbackSignatures;
 import io.k8saga.payment.repository.PaymentRequestRepository;
 import io.k8saga.testkit.LraClient;
@@ -29,6 +30,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(SagaInfraResource.class)
 class PaymentSagaRouteTest {
+
+    @Inject
+    OpenApiDocument openApi;
+
+    @Test
+    void servesItsPartOfTheOpenApiDocumentWhichListsEveryRestRouteAndNoOther() {
+        assertThat(openApi.served()).isEqualTo(openApi.documented()).isNotEmpty();
+        String served = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        assertThat(served).contains("operationId: \"findPayments\"", "operationId: \"findPayments\"");
+    }
 
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
