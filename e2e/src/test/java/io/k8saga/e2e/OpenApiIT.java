@@ -16,6 +16,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +43,9 @@ class OpenApiIT {
      * (admission control, the coordinator or the database down), which OverloadIT and CoordinatorDownIT cover.
      */
     private static final Set<Integer> UNPROVOKED = Set.of(503);
+    /** Statuses checked by another test: a list stream's 200 never ends, so OrderEventsIT reads it event by event. */
+    private static final Map<String, Set<Integer>> ELSEWHERE = Map.of("streamOrders", Set.of(200));
+    private static final Duration SETTLE = Duration.ofSeconds(30);
 
     private final PublicApi api;
     private final SagaStack stack;
@@ -92,6 +96,17 @@ class OpenApiIT {
                         400, () -> admin().queryParam("size", 0).get("/api/orders"),
                         401, () -> api.anonymous().get("/api/orders"),
                         403, () -> as(other).queryParam("customerId", own).get("/api/orders")),
+                "streamOrders", Map.of(
+                        400, () -> admin().header("Last-Event-ID", "x").get("/api/orders/events"),
+                        401, () -> api.anonymous().get("/api/orders/events"),
+                        403, () -> as(other).queryParam("customerId", own).get("/api/orders/events")),
+                "streamOrder", Map.of(
+                        // A final order's stream ends after its changes, so a plain GET can read it whole.
+                        200, () -> admin().get("/api/orders/{id}/events", api.awaitFinal(order.orderId(), SETTLE)
+                                .orderId()),
+                        400, () -> admin().header("Last-Event-ID", "x").get("/api/orders/{id}/events", order.orderId()),
+                        401, () -> api.anonymous().get("/api/orders/{id}/events", order.orderId()),
+                        404, () -> admin().get("/api/orders/{id}/events", PublicApi.newCustomerId())),
                 "getOrder", Map.of(
                         200, () -> admin().get("/api/orders/{id}", order.orderId()),
                         401, () -> api.anonymous().get("/api/orders/{id}", order.orderId()),
@@ -128,8 +143,10 @@ class OpenApiIT {
         for (Operation operation : operations()) {
             Map<Integer, Supplier<Response>> byStatus = probes.get(operation.id());
             assertThat(byStatus).as("probes for %s", operation.id()).isNotNull();
+            TreeSet<Integer> listed = operation.statuses();
+            listed.removeAll(ELSEWHERE.getOrDefault(operation.id(), Set.of()));
             assertThat(new TreeSet<>(byStatus.keySet())).as("statuses %s lists, but %s", operation.id(),
-                    UNPROVOKED).isEqualTo(operation.statuses());
+                    UNPROVOKED).isEqualTo(listed);
             if (operation.path().startsWith("/admin") && stack.local().isEmpty()) {
                 continue; // never routed publicly (AuthIT): only the local stack's order-route can be asked
             }

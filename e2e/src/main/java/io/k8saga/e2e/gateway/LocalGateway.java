@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -39,7 +40,8 @@ public final class LocalGateway implements AutoCloseable {
 
     /** Request headers passed on to the services; hop-by-hop and restricted headers are not. */
     private static final List<String> REQUEST_HEADERS = List.of(
-            "Content-Type", "Accept", "Accept-Language", "Idempotency-Key", "Authorization", "Traceparent", "Prefer");
+            "Content-Type", "Accept", "Accept-Language", "Idempotency-Key", "Authorization", "Traceparent", "Prefer",
+            "Last-Event-ID");
     /** Response headers passed back to the client. */
     private static final List<String> RESPONSE_HEADERS = List.of(
             "Content-Type", "Location", "Retry-After", "Allow", "Cache-Control", "ETag", "Preference-Applied",
@@ -166,9 +168,10 @@ public final class LocalGateway implements AutoCloseable {
             }
         }
         forwardedHeaders(exchange).forEach(request::header);
-        HttpResponse<byte[]> response;
+        HttpResponse<InputStream> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            // The time limit covers the answer's head; an event stream's body then flows for as long as it lasts.
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpConnectTimeoutException | ConnectException e) {
             return problem(exchange, 502, "Bad Gateway", "The service behind " + exchange.getRequestURI().getPath()
                     + " is unreachable (" + upstream + ").");
@@ -186,7 +189,24 @@ public final class LocalGateway implements AutoCloseable {
                         ? publicLocation(value, upstream, exchange) : value);
             }
         }
-        return sendBytes(exchange, response.statusCode(), response.body());
+        try (InputStream answer = response.body()) {
+            if (response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
+                return stream(exchange, response.statusCode(), answer);
+            }
+            return sendBytes(exchange, response.statusCode(), answer.readAllBytes());
+        }
+    }
+
+    /** Passes an event stream on as it comes, unbuffered, until either side closes it (it holds this thread). */
+    private static int stream(HttpExchange exchange, int status, InputStream body) throws IOException {
+        exchange.sendResponseHeaders(status, 0);
+        OutputStream out = exchange.getResponseBody();
+        byte[] chunk = new byte[8192];
+        for (int read = body.read(chunk); read >= 0; read = body.read(chunk)) {
+            out.write(chunk, 0, read);
+            out.flush();
+        }
+        return status;
     }
 
     /** The X-Forwarded-* headers that tell a service the public origin of the request. */

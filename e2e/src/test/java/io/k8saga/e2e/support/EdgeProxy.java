@@ -57,8 +57,8 @@ final class EdgeProxy implements AutoCloseable {
             Files.createDirectories(dir.resolve("temp"));
             Path config = dir.resolve("nginx.conf");
             Files.writeString(config, configuration(dir, port, routes));
-            Process process = new ProcessBuilder(NGINX.toString(), "-p", dir.toString(), "-e", dir.resolve("error.log").toString(),
-                    "-c", config.toString())
+            Process process = new ProcessBuilder(NGINX.toString(), "-p", dir.toString(),
+                    "-e", dir.resolve("error.log").toString(), "-c", config.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("nginx.out").toFile())
                     .start();

@@ -56,7 +56,8 @@ public class OrderWaits {
 
     private void read(RoutingContext request) {
         Optional<Duration> wait = WaitPreference.of(request.request().getHeader(PREFER));
-        if (wait.isEmpty() || wait.get().isZero()) {
+        // /api/orders/events is the list's event stream (OrderEventStreams), not an order.
+        if (wait.isEmpty() || wait.get().isZero() || request.pathParam("orderId").equals("events")) {
             request.next();
             return;
         }

@@ -1,6 +1,7 @@
 package io.k8saga.order.domain;
 
 import io.k8saga.common.api.ApiException;
+import io.k8saga.order.repository.OrderChangeRepository;
 import io.k8saga.order.repository.OrderRepository;
 import io.k8saga.order.repository.OrderRepository.KeyedOrder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,11 +18,13 @@ import java.util.UUID;
 public class OrderService {
 
     private final OrderRepository orders;
+    private final OrderChangeRepository changes;
     private final OrderWatch watch;
     private final OrderMetrics metrics;
 
-    OrderService(OrderRepository orders, OrderWatch watch, OrderMetrics metrics) {
+    OrderService(OrderRepository orders, OrderChangeRepository changes, OrderWatch watch, OrderMetrics metrics) {
         this.orders = orders;
+        this.changes = changes;
         this.watch = watch;
         this.metrics = metrics;
     }
@@ -88,6 +91,10 @@ public class OrderService {
         if (!orders.attachSaga(orderId, sagaId, lostSagaId)) {
             throw new IllegalStateException("order " + orderId + " is no longer waiting for its saga");
         }
+        if (lostSagaId == null) {
+            // Accepted: the first change the live streams show. A replacement LRA changes nothing they show.
+            changes.record(orderId);
+        }
     }
 
     /**
@@ -97,7 +104,12 @@ public class OrderService {
      */
     @Transactional
     public int rejectOrphans(Duration olderThan) {
-        int rejected = orders.rejectWithoutSaga(OffsetDateTime.now().minus(olderThan));
+        // Microseconds, as the databases keep it, so that the change log finds the rows by this time.
+        OffsetDateTime now = OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS);
+        int rejected = orders.rejectWithoutSaga(now.minus(olderThan), now);
+        if (rejected > 0) {
+            changes.recordOrphansRejected(now);
+        }
         metrics.orphansRejectedOnCommit(rejected);
         return rejected;
     }
@@ -152,6 +164,7 @@ public class OrderService {
 
     private boolean madeFinal(String orderId, boolean changed) {
         if (changed) {
+            changes.record(orderId);
             watch.finalOnCommit(orderId);
             orders.find(orderId).ifPresent(metrics::endedOnCommit);
         }

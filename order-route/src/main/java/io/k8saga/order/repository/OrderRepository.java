@@ -80,11 +80,14 @@ public class OrderRepository {
                 sagaId, now, now, orderId, lostSagaId) == 1;
     }
 
-    /** Rejects, with reason TIMEOUT, the PENDING orders created before {@code cutoff} that never got an LRA. */
-    public int rejectWithoutSaga(OffsetDateTime cutoff) {
+    /**
+     * Rejects, with reason TIMEOUT and time {@code rejectedAt}, the PENDING orders created before {@code cutoff} that
+     * never got an LRA.
+     */
+    public int rejectWithoutSaga(OffsetDateTime cutoff, OffsetDateTime rejectedAt) {
         return sql.update("UPDATE orders SET status = 'REJECTED', rejection_reason = ?, updated_at = ?"
                 + " WHERE status = 'PENDING' AND saga_id IS NULL AND created_at < ?",
-                RejectionReason.TIMEOUT.name(), OffsetDateTime.now(), cutoff);
+                RejectionReason.TIMEOUT.name(), rejectedAt, cutoff);
     }
 
     /** Remembers why a participant refused; the first reason wins. */

@@ -32,6 +32,8 @@ public class OpenApiDocument {
     /** Where the build puts docs/openapi.yaml on the class path. */
     public static final String RESOURCE = "openapi/openapi.yaml";
     private static final String SERVICE_KEY = "x-saga-service";
+    /** Marks an operation a Vert.x handler serves rather than a REST DSL route. */
+    private static final String HANDLER_KEY = "x-saga-handler";
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
     /** Camel's own REST endpoints: the LRA participant callbacks, not part of the public API. */
     private static final String CALLBACK_PATH = "/lra-participant";
@@ -93,19 +95,28 @@ public class OpenApiDocument {
 
     /** The document's operations of {@code service} (all of them for null), as "GET /api/orders/{orderId}". */
     public static Set<String> operations(JsonNode document, String service) {
+        return operations(document, service, null);
+    }
+
+    /** The same, only those that carry the extension {@code requiredKey} (any for null). */
+    private static Set<String> operations(JsonNode document, String service, String requiredKey) {
         Set<String> operations = new TreeSet<>();
         document.path("paths").fields().forEachRemaining(item -> item.getValue().fields().forEachRemaining(op -> {
             if (METHODS.contains(op.getKey())
-                    && (service == null || service.equals(op.getValue().path(SERVICE_KEY).asText()))) {
+                    && (service == null || service.equals(op.getValue().path(SERVICE_KEY).asText()))
+                    && (requiredKey == null || op.getValue().has(requiredKey))) {
                 operations.add(op.getKey().toUpperCase(Locale.ROOT) + " " + item.getKey());
             }
         }));
         return operations;
     }
 
-    /** The operations this service documents. */
+    /** The operations this service documents as REST DSL routes (not those of a Vert.x handler). */
     public Set<String> documented() {
-        return operations(load(), service);
+        JsonNode document = load();
+        Set<String> operations = operations(document, service);
+        operations.removeAll(operations(document, service, HANDLER_KEY));
+        return operations;
     }
 
     /** The REST operations this service's Camel routes serve, but the participant callbacks, in the same form. */
