@@ -7,6 +7,7 @@ import io.k8saga.common.api.ApiException;
 import io.k8saga.common.api.Caller;
 import io.k8saga.common.api.HttpProblems;
 import io.k8saga.common.api.PublicRequestLimit;
+import io.k8saga.order.domain.ChangeCursor;
 import io.k8saga.order.domain.Order;
 import io.k8saga.order.domain.OrderChange;
 import io.k8saga.order.domain.OrderService;
@@ -47,7 +48,7 @@ import org.jboss.logging.Logger;
  * <p>No stream holds a thread: each is an open response written from its event loop. One poller per process reads
  * order_changes (which every replica writes) every {@code saga.orders.events.poll-interval} while someone listens,
  * in order of {@code seq}; a number not yet visible (its transaction not yet committed) holds the ones after it for up
- * to {@link #GAP_WAIT}, after which it counts as rolled back, so no committed change is skipped.
+ * to {@link #GAP_WAIT}, after which it counts as rolled back ({@link ChangeCursor}).
  */
 @ApplicationScoped
 public class OrderEventStreams {
@@ -68,9 +69,8 @@ public class OrderEventStreams {
     private final int maxStreams;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean polling = new AtomicBoolean();
-    /** The last change handed to the streams; -1 until someone listens. Only the poller touches it. */
-    private volatile long cursor = -1;
-    private volatile long gapSeenAt;
+    /** Where the poller stands in the change log; null while nobody listens. Only the poller touches it. */
+    private volatile ChangeCursor cursor;
 
     OrderEventStreams(OrderService orders, OrderChangeRepository changes, PublicRequestLimit requestLimit,
             Vertx vertx, @ConfigProperty(name = "saga.orders.events.poll-interval") Duration pollInterval,
@@ -178,21 +178,22 @@ public class OrderEventStreams {
     /** Reads the changes after the cursor and hands them to the streams, in order, one poll at a time. */
     private void poll() {
         if (streams.isEmpty()) {
-            cursor = -1;
+            cursor = null;
             return;
         }
         if (!polling.compareAndSet(false, true)) {
             return;
         }
-        if (cursor < 0) {
+        if (cursor == null) {
             // Every stream replays what came after its start, so reading on from the earliest start misses nothing.
-            cursor = streams.stream().mapToLong(stream -> stream.start).min().orElse(0);
+            cursor = new ChangeCursor(streams.stream().mapToLong(stream -> stream.start).min().orElse(0), GAP_WAIT);
         }
-        long after = cursor;
-        vertx.executeBlocking(() -> changes.after(after, BATCH), false).onComplete(read -> {
+        ChangeCursor reading = cursor;
+        vertx.executeBlocking(() -> changes.after(reading.last(), BATCH), false).onComplete(read -> {
             try {
                 if (read.succeeded()) {
-                    deliver(read.result());
+                    reading.admit(read.result(), System.nanoTime())
+                            .forEach(change -> streams.forEach(stream -> stream.offer(change)));
                 } else {
                     LOG.warnf("Could not read order changes: %s", read.cause().toString());
                 }
@@ -200,24 +201,6 @@ public class OrderEventStreams {
                 polling.set(false);
             }
         });
-    }
-
-    private void deliver(List<OrderChange> batch) {
-        long now = System.nanoTime();
-        for (OrderChange change : batch) {
-            if (change.seq() != cursor + 1) {
-                // A number not visible yet: wait for its commit, unless it has been missing long enough.
-                if (gapSeenAt == 0) {
-                    gapSeenAt = now;
-                }
-                if (now - gapSeenAt < GAP_WAIT.toNanos()) {
-                    return;
-                }
-            }
-            gapSeenAt = 0;
-            cursor = change.seq();
-            streams.forEach(stream -> stream.offer(change));
-        }
     }
 
     private static long lastEventId(RoutingContext request) {
