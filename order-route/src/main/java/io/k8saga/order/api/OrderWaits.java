@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * The waiting of {@code GET /api/orders/{id}} with {@code Prefer: wait=N}, held without a thread: a PENDING order's
@@ -32,6 +33,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class OrderWaits {
 
+    private static final Logger LOG = Logger.getLogger(OrderWaits.class);
     private static final String PREFER = "Prefer";
 
     private final OrderService orders;
@@ -75,12 +77,17 @@ public class OrderWaits {
         context.executeBlocking(() -> orders.find(orderId), false).onComplete(read -> {
             if (read.failed()) {
                 // The route reads it again and reports what is wrong.
+                LOG.warnf("A held read of order %s could not read it (%s); answered at once", orderId,
+                        read.cause().toString());
                 finish(request, true);
             } else if (read.result().isPresent() && !caller.mayReach(read.result().get().customerId())) {
                 // Another customer's order: answered (404) at once, so the time taken tells nothing either.
                 finish(request, true);
             } else if (!OrderStatus.PENDING.equals(read.result().map(Order::status).orElse(null))) {
                 // Final or unknown: the route answers it at once, and whoever else waits for it can stop too.
+                if (read.result().isEmpty()) {
+                    LOG.infof("A held read found no order %s; its waiters are answered at once", orderId);
+                }
                 watch.isFinal(orderId);
                 finish(request, true);
             } else {
