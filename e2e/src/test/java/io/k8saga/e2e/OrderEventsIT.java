@@ -117,6 +117,42 @@ class OrderEventsIT {
     }
 
     @Test
+    void aReconnectGetsEverythingItMissedAcrossReplayPages() {
+        Customer customer = api.createCustomer("1000.00");
+        String path = "/api/orders/events?customerId=" + customer.customerId();
+        // Another stream keeps the poller running and past the changes this one misses, so only its replay, page by
+        // page (two changes a page on the suite's stack), can bring them.
+        try (EventStream keeper = open("/api/orders/events?customerId=" + PublicApi.newCustomerId(),
+                api.adminToken(), null)) {
+            assertThat(keeper.status()).isEqualTo(200);
+            Event first;
+            Order one;
+            try (EventStream stream = open(path, api.adminToken(), null)) {
+                one = api.placeOrder(customer.customerId(), "10.00", "tok_ok");
+                first = stream.next(settle);
+            }
+            Order two = api.placeOrder(customer.customerId(), "10.00", "tok_ok");
+            Order three = api.placeOrder(customer.customerId(), "10.00", "tok_ok");
+            List.of(one, two, three).forEach(order -> api.awaitFinal(order.orderId(), settle));
+
+            try (EventStream stream = open(path, api.adminToken(), first.id())) {
+                List<String> missed = new ArrayList<>();
+                long previous = Long.parseLong(first.id());
+                for (int i = 0; i < 5; i++) {
+                    Event event = stream.next(settle);
+                    assertThat(Long.parseLong(event.id())).isGreaterThan(previous);
+                    previous = Long.parseLong(event.id());
+                    missed.add(field(event, "orderId") + " " + field(event, "status"));
+                }
+
+                assertThat(missed).containsExactlyInAnyOrder(one.orderId() + " APPROVED",
+                        two.orderId() + " PENDING", two.orderId() + " APPROVED",
+                        three.orderId() + " PENDING", three.orderId() + " APPROVED");
+            }
+        }
+    }
+
+    @Test
     void anIdleStreamGetsAHeartbeat() {
         Customer quiet = api.createCustomer("1000.00");
 

@@ -113,7 +113,7 @@ public final class EventStream implements AutoCloseable {
         try {
             Item item = items.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (item == null) {
-                throw new AssertionError("no " + what + " in time");
+                throw new AssertionError("waiting for " + what + ": nothing came in time");
             }
             return item;
         } catch (InterruptedException e) {

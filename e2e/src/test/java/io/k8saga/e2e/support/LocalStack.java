@@ -225,6 +225,8 @@ public final class LocalStack {
         env.put("SAGA_KAFKA_PORT", String.valueOf(portOf("kafka")));
         env.put("SAGA_KAFKA_CONTROLLER_PORT", String.valueOf(portOf("kafka-controller")));
         env.put("SAGA_TIMEOUT", SAGA_TIMEOUT.toSeconds() + "s");
+        // Pages of two changes, so that OrderEventsIT's replays span several pages.
+        env.put("SAGA_ORDERS_EVENTS_PAGE_SIZE", "2");
         if (Settings.chartDriven()) {
             env.put("SAGA_ENV_DIR", envDir().toString());
         }

@@ -57,7 +57,6 @@ public class OrderEventStreams {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Longer than any transaction that writes a change takes to commit once it has its number. */
     static final Duration GAP_WAIT = Duration.ofSeconds(3);
-    private static final int BATCH = 500;
 
     private final OrderService orders;
     private final OrderChangeRepository changes;
@@ -67,6 +66,7 @@ public class OrderEventStreams {
     private final Duration heartbeat;
     private final Duration retention;
     private final int maxStreams;
+    private final int pageSize;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean polling = new AtomicBoolean();
     /** Where the poller stands in the change log; null while nobody listens. Only the poller touches it. */
@@ -76,7 +76,8 @@ public class OrderEventStreams {
             Vertx vertx, @ConfigProperty(name = "saga.orders.events.poll-interval") Duration pollInterval,
             @ConfigProperty(name = "saga.orders.events.heartbeat") Duration heartbeat,
             @ConfigProperty(name = "saga.orders.events.retention") Duration retention,
-            @ConfigProperty(name = "saga.orders.events.max-streams") int maxStreams, MeterRegistry registry) {
+            @ConfigProperty(name = "saga.orders.events.max-streams") int maxStreams,
+            @ConfigProperty(name = "saga.orders.events.page-size") int pageSize, MeterRegistry registry) {
         this.orders = orders;
         this.changes = changes;
         this.requestLimit = requestLimit;
@@ -85,6 +86,7 @@ public class OrderEventStreams {
         this.heartbeat = heartbeat;
         this.retention = retention;
         this.maxStreams = maxStreams;
+        this.pageSize = pageSize;
         registry.gaugeCollectionSize("saga.orders.event.streams", Tags.empty(), streams);
     }
 
@@ -146,7 +148,7 @@ public class OrderEventStreams {
             requestLimit.release(request);
             streams.add(stream);
             request.response().closeHandler(closed -> streams.remove(stream));
-            replay(stream, opened.result().order());
+            replay(stream, opened.result().order(), stream.start);
         });
     }
 
@@ -155,23 +157,31 @@ public class OrderEventStreams {
     }
 
     /**
-     * The changes after the stream's start made before it was registered, then the live ones it queued meanwhile.
-     * An order older than the change log has no change to show: its stream shows it as it is, and ends if it is final.
+     * The changes after the stream's start made before it was registered, page by page, then the live ones it queued
+     * meanwhile. An order older than the change log has no change to show: its stream shows it as it is, and ends if
+     * it is final.
      */
-    private void replay(Stream stream, Order order) {
-        long from = stream.start;
-        stream.context.executeBlocking(() -> stream.orderId != null ? changes.ofOrderAfter(stream.orderId, from, BATCH)
-                : stream.customerId != null ? changes.ofCustomerAfter(stream.customerId, from, BATCH)
-                : changes.after(from, BATCH), false).onComplete(read -> {
+    private void replay(Stream stream, Order order, long from) {
+        stream.context.executeBlocking(() -> stream.orderId != null
+                ? changes.ofOrderAfter(stream.orderId, from, pageSize)
+                : stream.customerId != null ? changes.ofCustomerAfter(stream.customerId, from, pageSize)
+                : changes.after(from, pageSize), false).onComplete(read -> {
                     if (read.failed()) {
                         LOG.warnf("Could not replay order changes for a stream: %s", read.cause().toString());
                         stream.response.end();
                         return;
                     }
-                    if (order != null && from == 0 && read.result().isEmpty()) {
+                    List<OrderChange> page = read.result();
+                    if (order != null && from == 0 && page.isEmpty()) {
                         stream.sendUnlogged(order);
                     }
-                    stream.replayed(read.result());
+                    if (page.size() < pageSize) {
+                        stream.replayed(page);
+                        return;
+                    }
+                    // A full page: there may be more, which the poller, already past them, would not bring.
+                    page.forEach(stream::send);
+                    replay(stream, null, page.get(page.size() - 1).seq());
                 });
     }
 
@@ -189,7 +199,7 @@ public class OrderEventStreams {
             cursor = new ChangeCursor(streams.stream().mapToLong(stream -> stream.start).min().orElse(0), GAP_WAIT);
         }
         ChangeCursor reading = cursor;
-        vertx.executeBlocking(() -> changes.after(reading.last(), BATCH), false).onComplete(read -> {
+        vertx.executeBlocking(() -> changes.after(reading.last(), pageSize), false).onComplete(read -> {
             try {
                 if (read.succeeded()) {
                     reading.admit(read.result(), System.nanoTime())
