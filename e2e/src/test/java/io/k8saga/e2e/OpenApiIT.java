@@ -46,8 +46,13 @@ class OpenApiIT {
      * (admission control, the coordinator or the database down), which OverloadIT and CoordinatorDownIT cover.
      */
     private static final Set<Integer> UNPROVOKED = Set.of(503);
-    /** Statuses checked by another test: a list stream's 200 never ends, so OrderEventsIT reads it event by event. */
-    private static final Map<String, Set<Integer>> ELSEWHERE = Map.of("streamOrders", Set.of(200));
+    /**
+     * Statuses checked by another test: a list stream's 200 never ends, so OrderEventsIT reads it event by event; the
+     * stuck sagas' 200 needs every coordinator to answer its recovery list, which a coordinator still in its first
+     * recovery scan (the chart's settings) does not, so order-route's StuckSagasRouteTest checks it.
+     */
+    private static final Map<String, Set<Integer>> ELSEWHERE = Map.of("streamOrders", Set.of(200),
+            "listStuckSagas", Set.of(200));
     private static final Duration SETTLE = Duration.ofSeconds(30);
     private static final Duration BUSY_FOR = Duration.ofSeconds(30);
 
@@ -116,7 +121,6 @@ class OpenApiIT {
                         401, () -> api.anonymous().get("/api/orders/{id}", order.orderId()),
                         404, () -> admin().get("/api/orders/{id}", PublicApi.newCustomerId())),
                 "listStuckSagas", Map.of(
-                        200, () -> atOrderRoute(admin()).get("/admin/sagas/stuck"),
                         401, () -> atOrderRoute(api.anonymous()).get("/admin/sagas/stuck"),
                         403, () -> atOrderRoute(as(own)).get("/admin/sagas/stuck")),
                 "registerCustomer", Map.of(
