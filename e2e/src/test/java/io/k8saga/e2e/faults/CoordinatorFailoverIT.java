@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.k8saga.e2e.support.LocalStack;
-import io.k8saga.e2e.support.Order;
 import io.k8saga.e2e.support.PublicApi;
 import io.k8saga.e2e.support.SagaStack;
 import io.k8saga.e2e.support.SystemTest;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,13 +91,7 @@ class CoordinatorFailoverIT {
             local.saga("up");
         }
         FaultChecks.Outcome outcome = FaultChecks.settle(api, stack.sagaTimeout(), load, inFlight, Instant.now());
-        List<String> shardSagasNotEnded = new ArrayList<>();
-        for (String orderId : onTheShard) {
-            Order order = api.order(orderId);
-            if (!order.isFinal()) {
-                shardSagasNotEnded.add(orderId);
-            }
-        }
+        List<String> shardSagasNotEnded = FaultChecks.notFinal(api, onTheShard);
         List<OrderLoad.Attempt> firstTries = load.firstTries();
         List<OrderLoad.Attempt> whileDown = firstTries.stream()
                 .filter(a -> !a.sent().isBefore(killed) && a.sent().isBefore(restarting)).toList();

@@ -224,6 +224,11 @@ final class FaultChecks {
         System.out.print("[faults] " + row);
     }
 
+    /** Those of the orders that are not final yet. */
+    static List<String> notFinal(PublicApi api, List<String> orderIds) {
+        return orderIds.stream().filter(orderId -> !api.order(orderId).isFinal()).toList();
+    }
+
     /** The first tries' answers before, during and after the fault, as "before: 202×60; during: 202×50; ...". */
     static String answers(List<OrderLoad.Attempt> firstTries, Instant fault, Instant restore) {
         return "before: " + statuses(firstTries.stream().filter(a -> a.sent().isBefore(fault)).toList())

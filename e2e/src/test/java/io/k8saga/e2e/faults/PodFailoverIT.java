@@ -3,7 +3,6 @@ package io.k8saga.e2e.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.k8saga.e2e.support.Order;
 import io.k8saga.e2e.support.PublicApi;
 import io.k8saga.e2e.support.SagaStack;
 import io.k8saga.e2e.support.SystemTest;
@@ -72,13 +71,7 @@ class PodFailoverIT {
         Instant back = Instant.now();
 
         FaultChecks.Outcome outcome = FaultChecks.settle(api, stack.sagaTimeout(), load, inFlight, back);
-        List<String> shardSagasNotEnded = new ArrayList<>();
-        for (String orderId : onTheShard) {
-            Order order = api.order(orderId);
-            if (!order.isFinal()) {
-                shardSagasNotEnded.add(orderId);
-            }
-        }
+        List<String> shardSagasNotEnded = FaultChecks.notFinal(api, onTheShard);
         List<OrderLoad.Attempt> firstTries = load.firstTries();
         List<OrderLoad.Attempt> whileAway = firstTries.stream()
                 .filter(a -> !a.sent().isBefore(deleted) && a.sent().isBefore(back)).toList();
