@@ -131,9 +131,11 @@ public class OrderEventStreams {
                         .orElseThrow(() -> ApiException.notFound("no order " + orderId));
             }
             // Where the stream starts: after the id the client saw last; a new one-order stream with the order's
-            // first change, a new list stream with the next change made.
-            long start = lastEventId >= 0 ? lastEventId : orderId != null ? 0 : changes.latest();
-            return new Opening(order, start);
+            // first change, a new list stream with the next change made. Its replay brings everything up to now,
+            // so the poller need only bring what comes after the newest change.
+            long latest = changes.latest();
+            long start = lastEventId >= 0 ? lastEventId : orderId != null ? 0 : latest;
+            return new Opening(order, start, Math.min(start, latest));
         }, false).onComplete(opened -> {
             if (opened.failed()) {
                 ApiException e = opened.cause() instanceof ApiException api ? api
@@ -142,7 +144,7 @@ public class OrderEventStreams {
                 return;
             }
             Stream stream = new Stream(request.response(), context, caller, orderId, customerFilter,
-                    opened.result().start());
+                    opened.result().start(), opened.result().live());
             stream.start();
             // The stream holds no worker thread and must not hold one of the public requests' places either.
             requestLimit.release(request);
@@ -152,8 +154,11 @@ public class OrderEventStreams {
         });
     }
 
-    /** An accepted stream's order (one-order streams) and the change number it starts after. */
-    private record Opening(Order order, long start) {
+    /**
+     * An accepted stream's order (one-order streams), the change number its replay starts after, and the one the
+     * poller must read on from for it.
+     */
+    private record Opening(Order order, long start, long live) {
     }
 
     /**
@@ -195,20 +200,27 @@ public class OrderEventStreams {
             return;
         }
         if (cursor == null) {
-            // Every stream replays what came after its start, so reading on from the earliest start misses nothing.
-            cursor = new ChangeCursor(streams.stream().mapToLong(stream -> stream.start).min().orElse(0), GAP_WAIT);
+            // Every stream replays what was in the log when it opened, so reading on from the earliest of those points
+            // misses nothing (starting from a replay's start instead would make the poller crawl a long log).
+            cursor = new ChangeCursor(streams.stream().mapToLong(stream -> stream.live).min().orElse(0), GAP_WAIT);
         }
         ChangeCursor reading = cursor;
         vertx.executeBlocking(() -> changes.after(reading.last(), pageSize), false).onComplete(read -> {
+            boolean behind = false;
             try {
                 if (read.succeeded()) {
-                    reading.admit(read.result(), System.nanoTime())
-                            .forEach(change -> streams.forEach(stream -> stream.offer(change)));
+                    List<OrderChange> admitted = reading.admit(read.result(), System.nanoTime());
+                    admitted.forEach(change -> streams.forEach(stream -> stream.offer(change)));
+                    // A full page all handed on: more may be waiting, so read on now rather than a tick later.
+                    behind = read.result().size() == pageSize && admitted.size() == pageSize;
                 } else {
                     LOG.warnf("Could not read order changes: %s", read.cause().toString());
                 }
             } finally {
                 polling.set(false);
+            }
+            if (behind) {
+                poll();
             }
         });
     }
@@ -251,17 +263,19 @@ public class OrderEventStreams {
         private final String customerId;
         private final Queue<OrderChange> queued = new ArrayDeque<>();
         private final long start;
+        private final long live;
         private long lastSent;
         private boolean replaying = true;
 
         Stream(HttpServerResponse response, Context context, Caller caller, String orderId, String customerId,
-                long start) {
+                long start, long live) {
             this.response = response;
             this.context = context;
             this.caller = caller;
             this.orderId = orderId;
             this.customerId = customerId;
             this.start = start;
+            this.live = live;
             this.lastSent = start;
         }
 
