@@ -288,6 +288,9 @@ DB_URL: {{ include "saga.jdbcUrl" . | quote }}
 {{- if eq .component "order-route" }}
 SAGA_TIMEOUT: {{ .values.sagaTimeout | quote }}
 SAGA_ADMISSION_MAX_IN_FLIGHT: {{ .values.maxSagasInFlight | toString | quote }}
+{{- /* An order's timeline reads the participants' rows through their Services. */}}
+SAGA_CREDIT_URL: {{ include "saga.serviceUrl" (dict "root" .root "component" "credit-route") | quote }}
+SAGA_PAYMENT_URL: {{ include "saga.serviceUrl" (dict "root" .root "component" "payment-route") | quote }}
 {{- end }}
 {{- if eq .component "payment-route" }}
 PAYMENT_MAX_AMOUNT: {{ .values.maxAmount | toString | quote }}
@@ -348,11 +351,13 @@ imagePullSecrets:
 {{- end -}}
 {{- end }}
 
-{{/* saga.apiPaths: the public API path prefixes and the components behind them, as YAML (fromYaml it). */}}
+{{/* saga.apiPaths: the public paths, each with the component behind it and its match type, as YAML (fromYaml it). */}}
 {{- define "saga.apiPaths" -}}
-/api/orders: order-route
-/api/customers: credit-route
-/api/payments: payment-route
+/api/orders: {component: order-route, type: Prefix}
+/api/customers: {component: credit-route, type: Prefix}
+/api/payments: {component: payment-route, type: Prefix}
+# The dashboard page (order-route's static index.html): that path only.
+/: {component: order-route, type: Exact}
 {{- end }}
 
 {{/* saga.routePeerSelector: a NetworkPolicy peer (list item) matching the three routes of this release. */}}

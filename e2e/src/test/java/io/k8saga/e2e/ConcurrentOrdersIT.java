@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -45,8 +46,9 @@ class ConcurrentOrdersIT {
 
         List<HttpResponse<String>> responses = placeAtOnce(customer.customerId());
 
+        // 200 only for a resent order whose first attempt was accepted (its replay); the count below proves one each.
         assertThat(responses).allSatisfy(response ->
-                assertThat(response.statusCode()).as("POST /api/orders: %s", response.body()).isEqualTo(202));
+                assertThat(response.statusCode()).as("POST /api/orders: %s", response.body()).isIn(202, 200));
         List<Order> orders = await("all " + ORDERS + " orders final")
                 .atMost(stack.sagaTimeout().plusSeconds(20))
                 .pollInterval(Duration.ofMillis(250))
@@ -66,21 +68,28 @@ class ConcurrentOrdersIT {
                 assertThat(api.customer(customer.customerId()).creditReserved()).isEqualByComparingTo(approvedAmount));
     }
 
-    /** Sends all orders without waiting for any answer, then waits for all answers. */
+    /**
+     * Sends all orders without waiting for any answer, then waits for all answers. Each carries an Idempotency-Key, so
+     * one whose connection broke before its answer came (seen once in CI on a saturated machine: the local gateway's
+     * connection reset) is sent again, as a client would, without risking a second order.
+     */
     private List<HttpResponse<String>> placeAtOnce(String customerId) {
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         String body = PublicApi.orderJson(customerId, AMOUNT.toPlainString(), "tok_ok");
-        Function<Integer, CompletableFuture<HttpResponse<String>>> send = i -> client.sendAsync(
-                HttpRequest.newBuilder(URI.create(api.baseUrl() + "/api/orders"))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json")
-                        .header("Authorization", api.authorization())
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        String batch = UUID.randomUUID().toString();
+        Function<Integer, HttpRequest> request = i -> HttpRequest.newBuilder(URI.create(api.baseUrl() + "/api/orders"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("Authorization", api.authorization())
+                .header("Idempotency-Key", batch + "-" + i)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        Function<Integer, CompletableFuture<HttpResponse<String>>> send = i -> client
+                .sendAsync(request.apply(i), HttpResponse.BodyHandlers.ofString())
+                .exceptionallyCompose(broken -> client.sendAsync(request.apply(i), HttpResponse.BodyHandlers.ofString()));
         List<CompletableFuture<HttpResponse<String>>> pending = IntStream.range(0, ORDERS).boxed().map(send).toList();
         return pending.stream().map(CompletableFuture::join).toList();
     }

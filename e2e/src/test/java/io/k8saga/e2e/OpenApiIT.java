@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -90,7 +91,7 @@ class OpenApiIT {
         String orderJson = PublicApi.orderJson(own, "5.00", "tok_ok");
         String oversized = "{\"name\":\"" + "x".repeat(200_000) + "\"}";
         // For each operation (by operationId), a request that must get each status the document lists for it.
-        Map<String, Map<Integer, Supplier<Response>>> probes = Map.of(
+        Map<String, Map<Integer, Supplier<Response>>> probes = new HashMap<>(Map.of(
                 "placeOrder", Map.of(
                         202, () -> json(admin(), orderJson).post("/api/orders"),
                         200, () -> twiceUnderOneKey(orderJson, orderJson),
@@ -140,13 +141,19 @@ class OpenApiIT {
                         404, () -> admin().get("/api/customers/{id}", PublicApi.newCustomerId())),
                 "listReservations", Map.of(
                         200, () -> admin().get("/api/customers/{id}/reservations", own),
+                        400, () -> admin().queryParam("orderId", "not an id").get("/api/customers/{id}/reservations",
+                                own),
                         401, () -> api.anonymous().get("/api/customers/{id}/reservations", own),
                         403, () -> as(other).get("/api/customers/{id}/reservations", own),
                         404, () -> admin().get("/api/customers/{id}/reservations", PublicApi.newCustomerId())),
                 "findPayments", Map.of(
                         200, () -> admin().queryParam("orderId", order.orderId()).get("/api/payments"),
                         400, () -> admin().get("/api/payments"),
-                        401, () -> api.anonymous().queryParam("orderId", order.orderId()).get("/api/payments")));
+                        401, () -> api.anonymous().queryParam("orderId", order.orderId()).get("/api/payments"))));
+        probes.put("getOrderTimeline", Map.of(
+                200, () -> admin().get("/api/orders/{id}/timeline", order.orderId()),
+                401, () -> api.anonymous().get("/api/orders/{id}/timeline", order.orderId()),
+                404, () -> as(other).get("/api/orders/{id}/timeline", order.orderId())));
         List<String> checked = new ArrayList<>();
         for (Operation operation : operations()) {
             Map<Integer, Supplier<Response>> byStatus = probes.get(operation.id());

@@ -10,10 +10,14 @@ import io.k8saga.e2e.support.Order;
 import io.k8saga.e2e.support.PublicApi;
 import io.k8saga.e2e.support.SagaStack;
 import io.k8saga.e2e.support.SystemTest;
+import io.k8saga.e2e.support.Timeline;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** A saga whose last participant is gone ends by the coordinator's timeout, and the credit comes back. */
+/**
+ * A saga whose last participant is gone ends by the coordinator's timeout, the credit comes back, and the order's
+ * timeline shows it (and that payment-route could not be asked).
+ */
 @SystemTest
 class SagaTimeoutIT {
 
@@ -46,6 +50,15 @@ class SagaTimeoutIT {
             OrderOutcomesIT.assertRejected(order, "TIMEOUT");
             await("credit of " + customer.customerId() + " released").atMost(stack.settle()).untilAsserted(() ->
                     assertThat(api.customer(customer.customerId()).availableCredit()).isEqualByComparingTo("1000.00"));
+            // Its timeline, while payment-route is still down: what the others recorded, and who could not answer.
+            Timeline timeline = api.timeline(order.orderId());
+            OrderTimelineIT.assertInTimeOrder(timeline);
+            assertThat(timeline.kinds()).hasSize(5);
+            assertThat(timeline.kinds().subList(0, 3)).containsExactly("ORDER_ACCEPTED", "SAGA_STARTED",
+                    "CREDIT_RESERVED");
+            // The coordinator calls the compensations in any order.
+            assertThat(timeline.kinds().subList(3, 5)).containsExactlyInAnyOrder("SAGA_TIMED_OUT", "CREDIT_RELEASED");
+            assertThat(timeline.unavailable()).containsExactly("payment-route");
         } finally {
             local.saga("up");
         }

@@ -262,25 +262,28 @@ class ChartPolicyTest {
 
     @ParameterizedTest
     @MethodSource("io.k8saga.chart.Scenarios#all")
-    void ingressRoutesOnlyTheThreeApiPrefixes(Path scenario) {
+    void ingressRoutesOnlyTheThreeApiPrefixesAndTheDashboard(Path scenario) {
         Manifests manifests = Scenarios.manifests(scenario);
         String prefix = Scenarios.prefix(scenario);
         Map<String, String> expected = Map.of("/api/orders", prefix + "-order-route",
-                "/api/customers", prefix + "-credit-route", "/api/payments", prefix + "-payment-route");
+                "/api/customers", prefix + "-credit-route", "/api/payments", prefix + "-payment-route",
+                "/", prefix + "-order-route");
         List<Map<String, String>> published = new ArrayList<>();
         for (V1Ingress ingress : manifests.ofType(V1Ingress.class)) {
             assertThat(ingress.getSpec().getIngressClassName()).isNotBlank();
             assertThat(ingress.getSpec().getDefaultBackend()).isNull();
             List<V1HTTPIngressPath> paths = ingress.getSpec().getRules().stream()
                     .flatMap(rule -> rule.getHttp().getPaths().stream()).toList();
-            assertThat(paths).allSatisfy(path -> assertThat(path.getPathType()).isEqualTo("Prefix"));
+            // The dashboard's / must match only itself, or it would route every other path to order-route.
+            assertThat(paths).allSatisfy(path -> assertThat(path.getPathType())
+                    .isEqualTo(path.getPath().equals("/") ? "Exact" : "Prefix"));
             published.add(paths.stream().collect(Collectors.toMap(V1HTTPIngressPath::getPath,
                     path -> path.getBackend().getService().getName())));
         }
         for (Manifests.Custom route : manifests.custom("HTTPRoute")) {
             published.add(httpRoutePaths(route));
         }
-        assertThat(published).as("the API is published exactly one way, with exactly the three prefixes")
+        assertThat(published).as("the API is published exactly one way, with exactly the three prefixes and the dashboard")
                 .containsExactly(expected);
     }
 
@@ -315,8 +318,13 @@ class ChartPolicyTest {
                     .flatMap(p -> components(p.getPodSelector()).stream()).collect(Collectors.toSet());
             boolean fromOtherNamespaces = peers.stream().anyMatch(p -> p.getNamespaceSelector() != null);
             switch (component) {
-                case "order-route", "credit-route", "payment-route" -> {
+                case "order-route" -> {
                     assertThat(podPeers).containsExactlyInAnyOrder("lra-coordinator", "test");
+                    assertThat(fromOtherNamespaces).as(component + ": the ingress controller's namespace").isTrue();
+                }
+                // order-route reads the participants' rows for an order's timeline.
+                case "credit-route", "payment-route" -> {
+                    assertThat(podPeers).containsExactlyInAnyOrder("lra-coordinator", "test", "order-route");
                     assertThat(fromOtherNamespaces).as(component + ": the ingress controller's namespace").isTrue();
                 }
                 case "lra-coordinator" -> {
@@ -433,8 +441,11 @@ class ChartPolicyTest {
                     jwks ? "MP_JWT_VERIFY_PUBLICKEY_LOCATION" : "MP_JWT_VERIFY_PUBLICKEY", "SMALLRYE_JWT_PATH_GROUPS",
                     "SAGA_AUTH_CUSTOMER_CLAIM"));
             if (route.equals("order-route")) {
-                expectedKeys.add("SAGA_TIMEOUT");
-                expectedKeys.add("SAGA_ADMISSION_MAX_IN_FLIGHT");
+                expectedKeys.addAll(List.of("SAGA_TIMEOUT", "SAGA_ADMISSION_MAX_IN_FLIGHT", "SAGA_CREDIT_URL",
+                        "SAGA_PAYMENT_URL"));
+                assertThat(env).as("the participants an order's timeline reads")
+                        .containsEntry("SAGA_CREDIT_URL", "http://" + serviceOf(manifests, prefix + "-credit-route"))
+                        .containsEntry("SAGA_PAYMENT_URL", "http://" + serviceOf(manifests, prefix + "-payment-route"));
             }
             if (route.equals("payment-route")) {
                 expectedKeys.add("PAYMENT_MAX_AMOUNT");
@@ -638,7 +649,7 @@ class ChartPolicyTest {
                 rule -> {
                     List<Map<String, Object>> matches = (List<Map<String, Object>>) rule.get("matches");
                     Map<String, Object> path = (Map<String, Object>) matches.get(0).get("path");
-                    assertThat(path.get("type")).isEqualTo("PathPrefix");
+                    assertThat(path.get("type")).isEqualTo("/".equals(path.get("value")) ? "Exact" : "PathPrefix");
                     return (String) path.get("value");
                 },
                 rule -> (String) ((List<Map<String, Object>>) rule.get("backendRefs")).get(0).get("name")));

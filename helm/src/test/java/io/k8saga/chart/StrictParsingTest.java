@@ -88,7 +88,7 @@ class StrictParsingTest {
     }
 
     @Test
-    void httpRouteSendsTheThreeApiPrefixesToTheirServices() {
+    void httpRouteSendsTheThreeApiPrefixesToTheirServicesAndOnlyTheDashboardsPathItself() {
         Manifests.Custom route = Scenarios.manifests(Scenarios.named("50-extras-values.yaml"))
                 .custom("HTTPRoute").get(0);
 
@@ -97,14 +97,15 @@ class StrictParsingTest {
         assertThat(spec).containsOnlyKeys("parentRefs", "hostnames", "rules");
         assertThat(list(spec, "parentRefs")).containsExactly(Map.of("name", "public", "namespace", "gateway-system"));
         assertThat(list(spec, "rules")).containsExactlyInAnyOrder(
-                rule("/api/orders", "shop-order-route"),
-                rule("/api/customers", "shop-credit-route"),
-                rule("/api/payments", "shop-payment-route"));
+                rule("PathPrefix", "/api/orders", "shop-order-route"),
+                rule("PathPrefix", "/api/customers", "shop-credit-route"),
+                rule("PathPrefix", "/api/payments", "shop-payment-route"),
+                rule("Exact", "/", "shop-order-route"));
     }
 
-    private static Map<String, Object> rule(String prefix, String service) {
+    private static Map<String, Object> rule(String type, String path, String service) {
         return Map.of(
-                "matches", List.of(Map.of("path", Map.of("type", "PathPrefix", "value", prefix))),
+                "matches", List.of(Map.of("path", Map.of("type", type, "value", path))),
                 "backendRefs", List.of(Map.of("name", service, "port", 80)));
     }
 

@@ -268,7 +268,7 @@ class KindOverlayPolicyTest {
     }
 
     @Test
-    void theIngressExposesOnlyTheThreeApiPrefixes() {
+    void theIngressExposesOnlyTheThreeApiPrefixesAndTheDashboard() {
         List<V1Ingress> ingresses = overlay.ofType(V1Ingress.class);
         assertThat(ingresses).hasSize(1);
         List<String> routes = ingresses.get(0).getSpec().getRules().stream()
@@ -276,7 +276,8 @@ class KindOverlayPolicyTest {
                 .map(KindOverlayPolicyTest::describe)
                 .toList();
         assertThat(routes).containsExactlyInAnyOrder(
-                "/api/orders Prefix order-route", "/api/customers Prefix credit-route", "/api/payments Prefix payment-route");
+                "/api/orders Prefix order-route", "/api/customers Prefix credit-route", "/api/payments Prefix payment-route",
+                "/ Exact order-route");
     }
 
     private static String describe(V1HTTPIngressPath path) {
@@ -294,6 +295,19 @@ class KindOverlayPolicyTest {
         for (String name : workloads) {
             assertThat(protectedPods).as(name).contains(Map.of("app.kubernetes.io/name", name));
         }
+    }
+
+    @Test
+    void theParticipantsAdmitOrderRouteWhichReadsTheirRowsForAnOrdersTimeline() {
+        for (String participant : List.of("credit-route", "payment-route")) {
+            assertThat(overlay.named(V1NetworkPolicy.class, participant).getSpec().getIngress()).as(participant)
+                    .anySatisfy(rule -> assertThat(rule.getFrom()).anySatisfy(peer -> assertThat(peer.getPodSelector())
+                            .isNotNull().satisfies(selector -> assertThat(selector.getMatchLabels())
+                                    .isEqualTo(Map.of("app.kubernetes.io/name", "order-route")))));
+        }
+        assertThat(overlay.configEnv(application("order-route")))
+                .containsEntry("SAGA_CREDIT_URL", "http://credit-route")
+                .containsEntry("SAGA_PAYMENT_URL", "http://payment-route");
     }
 
     @Test

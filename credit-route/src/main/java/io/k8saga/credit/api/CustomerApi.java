@@ -40,10 +40,17 @@ public class CustomerApi {
         }
     }
 
-    /** The customer's reservations, one per order that asked for credit, oldest first; 404 for an unknown id. */
-    public List<ReservationView> reservations(Caller caller, String customerId) {
+    /**
+     * The customer's reservations, one per order that asked for credit, oldest first, or only the one of
+     * {@code orderId} (none when that order asked this customer for nothing); 404 for an unknown customer.
+     */
+    public List<ReservationView> reservations(Caller caller, String customerId, String orderId) {
+        String order = orderId == null || orderId.isBlank() ? null : orderId;
+        if (order != null && !Formats.ID.matcher(order).matches()) {
+            throw ApiException.invalidField("orderId", Formats.ID_DESCRIPTION);
+        }
         find(caller, customerId);
-        return credit.reservationsOf(customerId).stream().map(ReservationView::of).toList();
+        return credit.reservationsOf(customerId, order).stream().map(ReservationView::of).toList();
     }
 
     /** The customer; 403 for a customer token naming another customer, before anything is looked up. */

@@ -1,6 +1,7 @@
 package io.k8saga.credit.domain;
 
 import io.k8saga.common.api.ApiException;
+import io.k8saga.common.db.Dated;
 import io.k8saga.credit.repository.CustomerRepository;
 import io.k8saga.credit.repository.ReservationRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,8 +42,9 @@ public class CreditService {
         return customers.find(customerId);
     }
 
-    public List<Reservation> reservationsOf(String customerId) {
-        return reservations.ofCustomer(customerId);
+    /** The customer's reservations, or only the one for {@code orderId} when it is not null. */
+    public List<Dated<Reservation>> reservationsOf(String customerId, String orderId) {
+        return orderId == null ? reservations.ofCustomer(customerId) : reservations.ofCustomerOrder(customerId, orderId);
     }
 
     /**

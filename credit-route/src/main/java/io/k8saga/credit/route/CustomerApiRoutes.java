@@ -39,9 +39,10 @@ public class CustomerApiRoutes extends RouteBuilder {
                 .bean(api, "find(" + ApiAuthentication.CALLER + ", ${header.customerId})")
                 .to(ApiReplies.REPLY_JSON);
 
-        // Lists the customer's credit reservations, one per order (what ./saga check compares with the orders).
+        // Lists the customer's credit reservations, one per order (what ./saga check compares with the orders), or
+        // one order's (what order-route's saga timeline reads).
         from("direct:listReservations").routeId("listReservations")
-                .bean(api, "reservations(" + ApiAuthentication.CALLER + ", ${header.customerId})")
+                .bean(api, "reservations(" + ApiAuthentication.CALLER + ", ${header.customerId}, ${header.orderId})")
                 .to(ApiReplies.REPLY_JSON);
     }
 }

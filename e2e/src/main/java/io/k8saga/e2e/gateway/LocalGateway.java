@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The local stand-in for the cluster ingress: one public base URL that routes by path prefix,
- * {@code /api/orders} to order-route, {@code /api/customers} to credit-route, {@code /api/payments} to payment-route.
+ * {@code /api/orders} to order-route, {@code /api/customers} to credit-route, {@code /api/payments} to payment-route,
+ * and {@code /} itself (only that path: the dashboard page) to order-route.
  * It passes method, path, query, body, status and the headers the API uses (the bearer token's {@code Authorization}
  * on the way in, a 401's {@code WWW-Authenticate} on the way out); every other path is a 404, an
  * unreachable service a 502, both as RFC 9457 problem details. JDK only, so {@code ./saga} runs it from the
@@ -48,6 +49,8 @@ public final class LocalGateway implements AutoCloseable {
             "WWW-Authenticate");
     private static final int MAX_BODY_BYTES = 1 << 20;
     private static final String PROBLEM_JSON = "application/problem+json";
+    /** The dashboard page, order-route's; an exact path, as the chart's Ingress has it. */
+    private static final String DASHBOARD = "/";
 
     private final HttpServer server;
     private final ExecutorService workers;
@@ -70,6 +73,7 @@ public final class LocalGateway implements AutoCloseable {
         routes.put("/api/orders", URI.create(env("ORDER_URL", "http://localhost:8081")));
         routes.put("/api/customers", URI.create(env("CREDIT_URL", "http://localhost:8082")));
         routes.put("/api/payments", URI.create(env("PAYMENT_URL", "http://localhost:8083")));
+        routes.put(DASHBOARD, URI.create(env("ORDER_URL", "http://localhost:8081")));
         LocalGateway gateway = start(Integer.parseInt(env("GATEWAY_PORT", "8080")), routes);
         // No shutdown hook: the gateway holds no state, and HttpServer.stop() would delay exit by up to a second.
         System.out.printf("gateway listening on port %d, routes %s%n", gateway.port(), routes);
@@ -131,10 +135,14 @@ public final class LocalGateway implements AutoCloseable {
         return forward(exchange, upstream.get());
     }
 
-    /** The service owning a path: the prefix itself or anything below it, never a longer name. */
+    /**
+     * The service owning a path: the prefix itself or anything below it, never a longer name; the dashboard's
+     * {@code /} only itself.
+     */
     private Optional<URI> routeFor(String path) {
         return routes.entrySet().stream()
-                .filter(route -> path.equals(route.getKey()) || path.startsWith(route.getKey() + "/"))
+                .filter(route -> path.equals(route.getKey())
+                        || !route.getKey().equals(DASHBOARD) && path.startsWith(route.getKey() + "/"))
                 .map(Map.Entry::getValue)
                 .findFirst();
     }

@@ -52,7 +52,7 @@ final class EdgeProxy implements AutoCloseable {
             throw new IllegalStateException("-De2e.edge=nginx needs nginx at " + NGINX
                     + " (Debian: apt-get install nginx; .ci/run installs it)");
         }
-        Map<String, URI> routes = ingressRoutes(repoRoot, localUrlOf);
+        Map<String, Route> routes = ingressRoutes(repoRoot, localUrlOf);
         try {
             Files.createDirectories(dir.resolve("temp"));
             Path config = dir.resolve("nginx.conf");
@@ -75,27 +75,31 @@ final class EdgeProxy implements AutoCloseable {
         return baseUrl;
     }
 
+    /** Where an Ingress path leads, and whether it matches only itself (pathType Exact) or its subpaths too. */
+    record Route(URI target, boolean exact) {
+    }
+
     /**
      * Each path of the Ingress the chart renders as kind installs it (its defaults and the token settings of
-     * {@code ci/00-defaults-values.yaml}), pathType Prefix, with the local address of the component behind its
-     * Service, in the Ingress's order.
+     * {@code ci/00-defaults-values.yaml}), pathType Prefix or Exact, with the local address of the component behind
+     * its Service, in the Ingress's order.
      */
-    static Map<String, URI> ingressRoutes(Path repoRoot, Function<String, URI> localUrlOf) {
+    static Map<String, Route> ingressRoutes(Path repoRoot, Function<String, URI> localUrlOf) {
         Path chart = repoRoot.resolve("helm/saga");
         Manifests rendered = Manifests.parse(ChartRenderer.of(chart)
                 .withValuesFile(chart.resolve("ci/00-defaults-values.yaml")).render());
-        Map<String, URI> routes = new LinkedHashMap<>();
+        Map<String, Route> routes = new LinkedHashMap<>();
         for (V1Ingress ingress : rendered.ofType(V1Ingress.class)) {
             for (V1IngressRule rule : ingress.getSpec().getRules()) {
                 for (V1HTTPIngressPath path : rule.getHttp().getPaths()) {
-                    if (!"Prefix".equals(path.getPathType())) {
-                        throw new IllegalStateException("the edge proxy knows pathType Prefix only, not "
+                    if (!"Prefix".equals(path.getPathType()) && !"Exact".equals(path.getPathType())) {
+                        throw new IllegalStateException("the edge proxy knows pathType Prefix and Exact only, not "
                                 + path.getPathType() + " (" + path.getPath() + ")");
                     }
                     String serviceName = path.getBackend().getService().getName();
                     V1Service service = rendered.named(V1Service.class, serviceName);
                     String component = service.getSpec().getSelector().get(COMPONENT_LABEL);
-                    routes.put(path.getPath(), localUrlOf.apply(component));
+                    routes.put(path.getPath(), new Route(localUrlOf.apply(component), "Exact".equals(path.getPathType())));
                 }
             }
         }
@@ -107,12 +111,17 @@ final class EdgeProxy implements AutoCloseable {
 
     /**
      * The nginx configuration: a Prefix path {@code /p} matches {@code /p} and {@code /p/...} but not {@code /px},
-     * hence an exact location and one for the path with a trailing slash.
+     * hence an exact location and one for the path with a trailing slash; an Exact path only the exact location.
      */
-    static String configuration(Path dir, int port, Map<String, URI> routes) {
+    static String configuration(Path dir, int port, Map<String, Route> routes) {
         StringBuilder locations = new StringBuilder();
-        routes.forEach((path, target) -> {
-            String upstream = "http://" + target.getHost() + ":" + target.getPort();
+        routes.forEach((path, route) -> {
+            String upstream = "http://" + route.target().getHost() + ":" + route.target().getPort();
+            if (route.exact()) {
+                locations.append("    location = ").append(path).append(" { proxy_pass ").append(upstream)
+                        .append("; }\n");
+                return;
+            }
             String trimmed = path.replaceFirst("/+$", "");
             locations.append("    location = ").append(trimmed).append(" { proxy_pass ").append(upstream)
                     .append("; }\n");

@@ -13,19 +13,29 @@ class EdgeProxyTest {
 
     @Test
     void routesExactlyThePathsOfTheChartsIngressToTheirComponents() {
-        Map<String, URI> routes = EdgeProxy.ingressRoutes(repoRoot,
+        Map<String, EdgeProxy.Route> routes = EdgeProxy.ingressRoutes(repoRoot,
                 component -> URI.create("http://127.0.0.1/" + component));
 
         assertThat(routes).containsOnly(
-                Map.entry("/api/orders", URI.create("http://127.0.0.1/order-route")),
-                Map.entry("/api/customers", URI.create("http://127.0.0.1/credit-route")),
-                Map.entry("/api/payments", URI.create("http://127.0.0.1/payment-route")));
+                Map.entry("/api/orders", new EdgeProxy.Route(URI.create("http://127.0.0.1/order-route"), false)),
+                Map.entry("/api/customers", new EdgeProxy.Route(URI.create("http://127.0.0.1/credit-route"), false)),
+                Map.entry("/api/payments", new EdgeProxy.Route(URI.create("http://127.0.0.1/payment-route"), false)),
+                Map.entry("/", new EdgeProxy.Route(URI.create("http://127.0.0.1/order-route"), true)));
+    }
+
+    @Test
+    void anExactPathMatchesOnlyItself() {
+        String config = EdgeProxy.configuration(Path.of("/tmp/edge"), 18085,
+                Map.of("/", new EdgeProxy.Route(URI.create("http://127.0.0.1:18081"), true)));
+
+        assertThat(config).contains("location = / { proxy_pass http://127.0.0.1:18081; }")
+                .doesNotContain("location =  {").doesNotContain("location // {");
     }
 
     @Test
     void aPrefixMatchesThePathAndItsSubpathsOnlyAndEverythingElseGetsThePlainNotFound() {
         String config = EdgeProxy.configuration(Path.of("/tmp/edge"), 18085,
-                Map.of("/api/orders", URI.create("http://127.0.0.1:18081")));
+                Map.of("/api/orders", new EdgeProxy.Route(URI.create("http://127.0.0.1:18081"), false)));
 
         assertThat(config)
                 .contains("location = /api/orders { proxy_pass http://127.0.0.1:18081; }")

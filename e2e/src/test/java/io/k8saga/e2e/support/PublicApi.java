@@ -157,6 +157,13 @@ public final class PublicApi {
                 .toList();
     }
 
+    public Timeline timeline(String orderId) {
+        Response response = request().get("/api/orders/{id}/timeline", orderId);
+        assertThat(response.statusCode()).as("GET /api/orders/%s/timeline: %s", orderId, response.asString())
+                .isEqualTo(200);
+        return Timeline.from(response.jsonPath());
+    }
+
     /** Polls the order until it leaves PENDING, failing after the deadline; returns the final order. */
     public Order awaitFinal(String orderId, Duration atMost) {
         return Awaitility.await("order " + orderId + " to leave PENDING")

@@ -3,6 +3,7 @@ package io.k8saga.order.route;
 import io.k8saga.common.api.ApiAuthentication;
 import io.k8saga.common.api.ApiReplies;
 import io.k8saga.order.api.OrderApi;
+import io.k8saga.order.api.OrderTimelines;
 import io.k8saga.order.api.SagaAdminApi;
 import io.k8saga.order.domain.OrderWatch;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,11 +17,13 @@ public class OrderApiRoutes extends RouteBuilder {
     private final OrderApi api;
     private final SagaAdminApi admin;
     private final OrderWatch watch;
+    private final OrderTimelines timelines;
 
-    OrderApiRoutes(OrderApi api, SagaAdminApi admin, OrderWatch watch) {
+    OrderApiRoutes(OrderApi api, SagaAdminApi admin, OrderWatch watch, OrderTimelines timelines) {
         this.api = api;
         this.admin = admin;
         this.watch = watch;
+        this.timelines = timelines;
     }
 
     @Override
@@ -30,7 +33,8 @@ public class OrderApiRoutes extends RouteBuilder {
         rest("/api/orders")
                 .post().to("direct:placeOrder")
                 .get().to("direct:listOrders")
-                .get("/{orderId}").to("direct:getOrder");
+                .get("/{orderId}").to("direct:getOrder")
+                .get("/{orderId}/timeline").to("direct:getOrderTimeline");
 
         // For operators only (an admin token): outside /api, so neither the ingress nor the local gateway routes it.
         rest("/admin/sagas")
@@ -51,6 +55,12 @@ public class OrderApiRoutes extends RouteBuilder {
         from("direct:getOrder").routeId("getOrder")
                 .setHeader(ApiReplies.PREFERENCE_APPLIED, method(api, "appliedPreference(${header.Prefer})"))
                 .bean(api, "find(" + ApiAuthentication.CALLER + ", ${header.orderId})")
+                .to(ApiReplies.REPLY_JSON);
+
+        // The order's saga step by step across the three services; the participants are read with the caller's own
+        // token, so they show what they would show that caller.
+        from("direct:getOrderTimeline").routeId("getOrderTimeline")
+                .bean(timelines, "of(" + ApiAuthentication.CALLER + ", ${header.orderId}, ${header.Authorization})")
                 .to(ApiReplies.REPLY_JSON);
 
         // Lists orders, filtered and paged by the query parameters.

@@ -25,7 +25,7 @@ public class PaymentApi {
             throw ApiException.invalidField("orderId", "the query parameter is required");
         }
         return payments.findByOrder(orderId).stream()
-                .filter(payment -> caller.mayReach(payment.customerId()))
+                .filter(payment -> caller.mayReach(payment.value().customerId()))
                 .map(PaymentView::of)
                 .toList();
     }

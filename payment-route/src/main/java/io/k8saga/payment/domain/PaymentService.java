@@ -1,5 +1,6 @@
 package io.k8saga.payment.domain;
 
+import io.k8saga.common.db.Dated;
 import io.k8saga.payment.config.PaymentConfig;
 import io.k8saga.payment.repository.PaymentRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +31,7 @@ public class PaymentService {
     }
 
     /** The payments of one order (at most one); tombstones are not payments and are left out. */
-    public List<Payment> findByOrder(String orderId) {
+    public List<Dated<Payment>> findByOrder(String orderId) {
         return payments.findByOrder(orderId);
     }
 

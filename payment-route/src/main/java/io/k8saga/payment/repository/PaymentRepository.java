@@ -1,5 +1,6 @@
 package io.k8saga.payment.repository;
 
+import io.k8saga.common.db.Dated;
 import io.k8saga.common.db.Sql;
 import io.k8saga.payment.domain.Payment;
 import io.k8saga.payment.domain.PaymentStatus;
@@ -23,9 +24,10 @@ public class PaymentRepository {
     }
 
     /** The order's real payments; a tombstone has no amount and is not one. */
-    public List<Payment> findByOrder(String orderId) {
-        return sql.list("SELECT " + COLUMNS + " FROM payment WHERE order_id = ? AND amount IS NOT NULL"
-                + " ORDER BY created_at", PaymentRepository::map, orderId);
+    public List<Dated<Payment>> findByOrder(String orderId) {
+        return sql.list("SELECT " + COLUMNS + ", created_at, updated_at FROM payment WHERE order_id = ?"
+                + " AND amount IS NOT NULL ORDER BY created_at", row -> new Dated<>(map(row),
+                        row.getObject(7, OffsetDateTime.class), row.getObject(8, OffsetDateTime.class)), orderId);
     }
 
     /** Reads the order's row, tombstone included, and locks it until the transaction ends. */
